@@ -1,6 +1,11 @@
 """Users, roles, sign-in, passwords, and the administrators' users and audit pages."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.core import navigation
+from lms.core.access import Permission
+from lms.core.navigation import NavItem
 
 
 def init_app(app: Flask) -> None:
@@ -14,5 +19,7 @@ def init_app(app: Flask) -> None:
         return db.session.scalar(db.select(User).where(User.session_token == session_token, User.active.is_(True)))
 
     app.register_blueprint(views.bp)
+    navigation.add(app, NavItem("accounts.users", _l("Users"), permission=Permission.USERS_MANAGE, order=90))
+    navigation.add(app, NavItem("accounts.audit_log", _l("Audit log"), permission=Permission.AUDIT_READ, order=95))
     app.cli.add_command(cli.users)
     app.cli.add_command(cli.demo)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from lms.accounts.passwords import MAX_LENGTH, MIN_LENGTH
@@ -31,7 +32,7 @@ class RegistrationForm(FlaskForm):
 
     def __init__(self, locale: str, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.prefecture_code.choices = prefecture_choices(locale)
+        self.prefecture_code.choices = [SelectChoice(code, label) for code, label in prefecture_choices(locale)]
 
 
 class LoginForm(FlaskForm):
@@ -70,8 +71,8 @@ ROLE_LABELS = {
 
 
 class RoleChangeForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
-    action = SelectField(_l("Change"), choices=[("add", _l("Grant")), ("remove", _l("Remove"))])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+    action = SelectField(_l("Change"), choices=[SelectChoice("add", _l("Grant")), SelectChoice("remove", _l("Remove"))])
     reason = TextAreaField(
         _l("Reason (kept in the audit log)"), validators=[DataRequired(message=_l("Give a reason.")), Length(max=1000)]
     )

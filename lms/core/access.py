@@ -26,15 +26,51 @@ class Role(enum.StrEnum):
 
 
 class Permission(enum.StrEnum):
+    """Every permission in the system. Object-level rules (an instructor owns a course, nobody grades their
+    own report) are policy functions in the feature that owns the object, on top of these."""
+
     USERS_MANAGE = "users:manage"
     AUDIT_READ = "audit:read"
+    COURSE_STUDY = "course:study"  # enrol, read lessons, track progress
+    COURSE_AUTHOR = "course:author"  # edit lessons of courses one owns (administrators: every course)
+    COURSE_AUTHOR_ANY = "course:author-any"
+    ENROLMENT_MANAGE = "enrolment:manage"  # bulk enrolment, cohorts
+    QUIZ_TAKE = "quiz:take"
+    QUIZ_RESULTS = "quiz:results"  # results, regrades and item statistics of one's courses
+    PRACTICUM_SUBMIT = "practicum:submit"
+    PRACTICUM_GRADE = "practicum:grade"
+    CERTIFICATE_REQUEST = "certificate:request"
+    CERTIFICATE_ISSUE = "certificate:issue"  # review, issue, reject, renew, revoke
+    ROSTER_PROFILE = "roster:profile"  # keep one's own roster profile (a valid certificate is also needed)
+    ROSTER_CONTACTS = "roster:contacts"  # see contact details, match SMEs, export
+    REPORTS_OWN = "reports:own"  # one's own courses
+    REPORTS_ALL = "reports:all"
 
+
+_STUDY = frozenset(
+    {
+        Permission.COURSE_STUDY,
+        Permission.QUIZ_TAKE,
+        Permission.PRACTICUM_SUBMIT,
+        Permission.CERTIFICATE_REQUEST,
+        Permission.ROSTER_PROFILE,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.TRAINEE: frozenset(),
-    Role.INSTRUCTOR: frozenset(),
-    Role.PARTNER: frozenset(),
-    Role.ADMINISTRATOR: frozenset(Permission),
+    Role.TRAINEE: _STUDY,
+    Role.INSTRUCTOR: frozenset(
+        {
+            Permission.COURSE_STUDY,
+            Permission.COURSE_AUTHOR,
+            Permission.ENROLMENT_MANAGE,
+            Permission.QUIZ_RESULTS,
+            Permission.PRACTICUM_GRADE,
+            Permission.REPORTS_OWN,
+        }
+    ),
+    Role.PARTNER: frozenset({Permission.ROSTER_CONTACTS}),
+    Role.ADMINISTRATOR: frozenset(Permission) - _STUDY | {Permission.COURSE_STUDY},
 }
 
 
