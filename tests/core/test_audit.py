@@ -39,6 +39,6 @@ def test_the_database_refuses_to_change_or_delete_entries():
         sa.update(AuditEntry).where(AuditEntry.id == entry.id).values(reason="rewritten"),
         sa.delete(AuditEntry).where(AuditEntry.id == entry.id),
     ):
-        with db.session.begin_nested(), pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.session.begin_nested():
             db.session.execute(statement)
     assert db.session.get(AuditEntry, entry.id).reason == "because"
