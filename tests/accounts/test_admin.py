@@ -64,7 +64,8 @@ def test_role_changes_refuse_bad_input_and_change_nothing(client, make_user, log
     assert last_admin.status_code == 422
     assert "last administrator" in last_admin.get_data(as_text=True)
     assert Role.ADMINISTRATOR in db.session.get(User, admin.id).roles
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action.like("role.%"))) == 0
+    role_entries = sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action.like("role.%"))
+    assert db.session.scalar(role_entries) == 0
 
 
 def test_audit_log_is_browsable_and_filterable(client, make_user, login):

@@ -17,7 +17,8 @@ def test_entries_record_who_what_when_why(make_user):
     entry = audit.record("test.thing", "thing", 42, actor_id=user.id, reason="because", size=3)
     db.session.commit()
     assert entry.at.tzinfo is not None
-    assert (entry.action, entry.subject_type, entry.subject_id, entry.reason) == ("test.thing", "thing", "42", "because")
+    assert (entry.action, entry.subject_type, entry.subject_id) == ("test.thing", "thing", "42")
+    assert entry.reason == "because"
     assert entry.details == {"size": 3}
 
 

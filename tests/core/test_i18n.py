@@ -19,7 +19,7 @@ KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngett
 def _source_messages(feature: Path) -> set[str]:
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(feature), METHODS, keywords=KEYWORDS, options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+        str(feature), METHODS, keywords=KEYWORDS, options_map={"**/templates/**.html": {}}
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
