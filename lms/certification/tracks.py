@@ -101,7 +101,8 @@ class TrackSource:
                 continue
             if track.serial_prefix in prefixes:
                 problems.add(
-                    path, None, f"serial_prefix '{track.serial_prefix}' is already used by {prefixes[track.serial_prefix]}"
+                    path, None,
+                    f"serial_prefix '{track.serial_prefix}' is already used by {prefixes[track.serial_prefix]}",
                 )
                 continue
             prefixes[track.serial_prefix] = path.relative_to(root) if path.is_relative_to(root) else path
@@ -149,7 +150,8 @@ class TrackSource:
         courses = self._courses(data.get("required_courses"), data, path, parsed, problems)
         if len(problems) > before:
             return None
-        assert name is not None and summary is not None and validity is not None  # noqa: S101 - checked above
+        if name is None or summary is None or validity is None:  # pragma: no cover - reported above
+            return None
         return ParsedTrack(
             id=folder, path=path, name=name, summary=summary, serial_prefix=prefix, validity_years=validity,
             practicum_required=practicum, renewal_ce_hours=hours, renewal_refresher_course=refresher,
@@ -218,20 +220,7 @@ class TrackSource:
                 problems.add(path, line, f"required course: 'final_exam' must be a quiz id, not {exam!r}")
                 continue
             score = whole_number(item, "min_score", path, problems, "required course", low=0, high=100)
-            if courses is not None and slug not in courses:
-                problems.add(path, line, f"required course: '{slug}' is not a course in courses/")
-            if quizzes is not None:
-                quiz = quizzes.get(exam)
-                if quiz is None:
-                    problems.add(path, line, f"required course: final exam '{exam}' is not a quiz in assessments/quizzes/")
-                else:
-                    if getattr(quiz, "course", slug) != slug:
-                        problems.add(path, line, f"required course: quiz '{exam}' belongs to course "
-                                                 f"'{quiz.course}', not '{slug}'")
-                    kind = getattr(quiz, "kind", "final")
-                    if str(getattr(kind, "value", kind)) != "final":
-                        problems.add(path, line, f"required course: quiz '{exam}' is a {getattr(kind, 'value', kind)} "
-                                                 "quiz, not the course's final exam (kind: final)")
+            _cross_check(slug, exam, line, path, courses=courses, quizzes=quizzes, problems=problems)
             if score is not None:
                 result.append(RequiredCourse(slug, exam, score, line or 0))
         return result
@@ -257,6 +246,27 @@ class TrackSource:
                 changes.removed.append(track_id)
         db.session.flush()
         return changes
+
+
+def _cross_check(
+    slug: str, exam: str, line: int | None, path: Path, *, courses: Any, quizzes: Any, problems: Problems
+) -> None:
+    """Check a required course against what the curriculum and quiz sources parsed, when they exist."""
+    if courses is not None and slug not in courses:
+        problems.add(path, line, f"required course: '{slug}' is not a course in courses/")
+    if quizzes is not None:
+        quiz = quizzes.get(exam)
+        if quiz is None:
+            problems.add(path, line,
+                         f"required course: final exam '{exam}' is not a quiz in assessments/quizzes/")
+        else:
+            if getattr(quiz, "course", slug) != slug:
+                problems.add(path, line, f"required course: quiz '{exam}' belongs to course "
+                                         f"'{quiz.course}', not '{slug}'")
+            kind = getattr(quiz, "kind", "final")
+            if str(getattr(kind, "value", kind)) != "final":
+                problems.add(path, line, f"required course: quiz '{exam}' is a {getattr(kind, 'value', kind)} "
+                                         "quiz, not the course's final exam (kind: final)")
 
 
 def _fill(row: Track, parsed: ParsedTrack) -> None:

@@ -150,7 +150,9 @@ class Review(db.Model):
     __tablename__ = "practicum_reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(sa.ForeignKey("practicum_report_versions.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("practicum_report_versions.id", ondelete="CASCADE"), index=True
+    )
     grader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     stage: Mapped[ReviewStage] = mapped_column(enum_type(ReviewStage, "practicum_review_stage"))
     #: {criterion id: level score}
@@ -174,7 +176,9 @@ class TrackGrader(db.Model):
 
     __tablename__ = "practicum_track_graders"
 
-    track_id: Mapped[str] = mapped_column(sa.ForeignKey("certification_tracks.id", ondelete="CASCADE"), primary_key=True)
+    track_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("certification_tracks.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     assigned_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -251,10 +251,10 @@ def grade(
     report: Report,
     practicum: Practicum,
     grader: User,
+    *,
     scores: Mapping[str, int],
     comments: Mapping[str, str],
     feedback: str,
-    *,
     second_opinion: bool,
     max_submissions: int,
 ) -> Review:
@@ -275,8 +275,8 @@ def grade(
         raise PracticumError(_("Only a borderline pass can be sent to a second grader."), 422)
     feedback = feedback.strip()
     if not result.passed and not feedback:
-        raise PracticumError(_("Explain to the trainee what to improve."), 422, {"feedback": _("Feedback is required "
-                                                                                                 "when the report does not pass.")})
+        raise PracticumError(_("Explain to the trainee what to improve."), 422,
+                             {"feedback": _("Feedback is required when the report does not pass.")})
     review = Review(
         version=version, grader_id=grader.id, stage=stage, scores=dict(scores),
         comments={k: v.strip() for k, v in comments.items() if v.strip()}, feedback=feedback, total=result.total,
@@ -306,7 +306,8 @@ def grade(
 
 def assign_grader(track_id: str, user: User, *, actor_id: int) -> bool:
     if not user.can(Permission.PRACTICUM_GRADE):
-        raise PracticumError(_("Only instructors can grade practicum reports."), 422, {"email": _("Not an instructor.")})
+        raise PracticumError(_("Only instructors can grade practicum reports."), 422,
+                             {"email": _("Not an instructor.")})
     if db.session.get(TrackGrader, (track_id, user.id)) is not None:
         return False
     db.session.add(TrackGrader(track_id=track_id, user_id=user.id, assigned_by=actor_id))

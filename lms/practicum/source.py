@@ -63,7 +63,8 @@ class PracticumSource:
         before = len(problems)
         missing = [name for name in FILES if not (folder / name).is_file()]
         for name in missing:
-            problems.add(folder / name, None, "missing: a practicum needs brief.md, brief.ja.md, report.yml, rubric.yml")
+            problems.add(folder / name, None,
+                         "missing: a practicum needs brief.md, brief.ja.md, report.yml and rubric.yml")
         if missing:
             return None
         digest = hashlib.sha256()

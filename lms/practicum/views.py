@@ -182,7 +182,8 @@ def autosave(track_id: str) -> Any:
         db.session.rollback()
         return jsonify(error=error.message, fields=error.fields), error.status
     db.session.commit()
-    return jsonify(revision=report.revision, saved_at=report.draft_saved_at.isoformat() if report.draft_saved_at else None)
+    saved_at = report.draft_saved_at.isoformat() if report.draft_saved_at else None
+    return jsonify(revision=report.revision, saved_at=saved_at)
 
 
 @bp.post("/<track_id>/report/attachments")
@@ -413,8 +414,8 @@ def grade(report_id: int) -> Any:
     second = request.form.get("second_opinion") == "yes"
     form = {"scores": scores, "comments": comments, "feedback": feedback, "second_opinion": second}
     try:
-        review = operations.grade(report, report.practicum, current_user, scores, comments, feedback,
-                                  second_opinion=second, max_submissions=_max_submissions())
+        review = operations.grade(report, report.practicum, current_user, scores=scores, comments=comments,
+                                  feedback=feedback, second_opinion=second, max_submissions=_max_submissions())
     except PracticumError as error:
         db.session.rollback()
         return _grade_page(report, form, error.fields, error.message, error.status)

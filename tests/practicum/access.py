@@ -7,7 +7,9 @@ ROUTES: dict[str, Route] = {
     "certification.track": public(args=lambda world: {"track_id": "no-such-track"}, ok=404),
     "practicum.brief": public(args=lambda world: {"track_id": "no-such-track"}, ok=404),
     "practicum.index": only("trainee"),
-    "practicum.edit": only("trainee", methods=("GET", "POST"), args=lambda world: {"track_id": "no-such-track"}, ok=404),
+    "practicum.edit": only(
+        "trainee", methods=("GET", "POST"), args=lambda world: {"track_id": "no-such-track"}, ok=404
+    ),
     "practicum.autosave": only("trainee", methods=("POST",), args=lambda world: {"track_id": "no-such-track"}),
     "practicum.upload": only("trainee", methods=("POST",), args=lambda world: {"track_id": "no-such-track"}),
     "practicum.remove_attachment": only(

@@ -83,7 +83,8 @@ def test_oversized_file_is_refused(app, client, login, sample, storage):
 @pytest.mark.parametrize(
     ("name", "data", "content_type"),
     [("map.png", PNG, "image/png"), ("plan.docx", office_zip("docx"), files.ALLOWED["docx"]),
-     ("budget.xlsx", office_zip("xlsx"), files.ALLOWED["xlsx"]), ("pitch.pptx", office_zip("pptx"), files.ALLOWED["pptx"]),
+     ("budget.xlsx", office_zip("xlsx"), files.ALLOWED["xlsx"]),
+     ("pitch.pptx", office_zip("pptx"), files.ALLOWED["pptx"]),
      ("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "application/msword"),
      ("photo.JPG", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40, "image/jpeg")],
 )

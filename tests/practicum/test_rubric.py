@@ -94,7 +94,8 @@ def _with(**pass_rule):
         ({**RUBRIC, "levels": list(reversed(RUBRIC["levels"]))}, "ascending order"),
         ({**RUBRIC, "criteria": []}, "at least one criterion"),
         ({**RUBRIC, "levels": []}, "at least one level"),
-        ({**RUBRIC, "criteria": [{**RUBRIC["criteria"][0], "descriptors": {"0": {}, "1": {}}}]}, "one descriptor per level"),
+        ({**RUBRIC, "criteria": [{**RUBRIC["criteria"][0], "descriptors": {"0": {}, "1": {}}}]},
+         "one descriptor per level"),
     ],
 )
 def test_rubric_problems(broken, message):

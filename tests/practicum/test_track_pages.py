@@ -11,7 +11,8 @@ def test_track_list_and_page(client, sample):
     page = client.get("/certification/tracks/sample-track")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for expected in ("Sample Coaching Track", "サンプル支援トラック", "<strong>tests</strong>", "<strong>トラック</strong>",
+    for expected in ("Sample Coaching Track", "サンプル支援トラック", "<strong>tests</strong>",
+                     "<strong>トラック</strong>",
                      "<code>ip-basics</code>", "<code>ip-basics-final</code>", "80%", "70%", "3 years from issue",
                      "15 hours of continuing education", "SMPL-YYYY-NNNNNN",
                      "5 of 9 points", "Developing", "発展途上", "/practicum/sample-track/brief"):
@@ -33,7 +34,8 @@ def test_unknown_and_retired_tracks_are_not_found(client, sample):
     db.session.get(Track, "sample-track").retired = True
     db.session.commit()
     assert client.get("/certification/tracks/sample-track").status_code == 404
-    assert "No certification track has been published yet." in client.get("/certification/tracks").get_data(as_text=True)
+    listing = client.get("/certification/tracks").get_data(as_text=True)
+    assert "No certification track has been published yet." in listing
 
 
 def test_japanese_interface(client, sample):
