@@ -84,11 +84,17 @@ def may_view(user: Any, report: Report) -> bool:
     return report.author_id == user.id or is_administrator(user) or is_track_grader(user, report.track_id)
 
 
-def grading_refusal(user: Any, report: Report) -> str | None:
-    """Why ``user`` may not grade ``report`` now (a translated message), or None."""
+def grading_refusal(user: Any, report: Report, graded_tracks: set[str] | None = None) -> str | None:
+    """Why ``user`` may not grade ``report`` now (a translated message), or None.
+
+    ``graded_tracks`` (the user's ``graded_track_ids``) saves a query per report on list pages."""
     if report.author_id == user.id:
         return _("Nobody grades their own report.")
-    if not is_track_grader(user, report.track_id):
+    grades_track = (
+        report.track_id in graded_tracks and user.can(Permission.PRACTICUM_GRADE)
+        if graded_tracks is not None else is_track_grader(user, report.track_id)
+    )
+    if not grades_track:
         return _("You are not a grader of this track. An administrator assigns graders to tracks.")
     if report.status == ReportStatus.SECOND_REVIEW:
         first = first_review(report)

@@ -365,7 +365,7 @@ def queue() -> str:
         items.append({
             "report": report, "author": author, "waiting_days": (now - report.submitted_at).days,
             "version": report.versions[-1].number if report.versions else 0,
-            "refusal": operations.grading_refusal(current_user, report),
+            "refusal": operations.grading_refusal(current_user, report, mine),
         })
     return render_template(
         "practicum/queue.html", items=items, track_names=names,

@@ -317,3 +317,33 @@ def test_public_brief_in_japanese(client, sample):
     client.post("/language", data={"lang": "ja", "next": "/"})
     brief = client.get("/practicum/sample-track/brief").get_data(as_text=True)
     assert "サンプル実地支援演習" in brief and "構造化されたヒアリング。" in brief
+
+
+def test_queue_page_queries_do_not_grow_with_the_number_of_reports(app, client, login, sample, make_user):
+    """Measured: the queue page issues the same number of SQL statements for 1 report as for 8."""
+    from lms.core.access import Role
+
+    def queue_statements() -> int:
+        statements: list[str] = []
+
+        def count(*_args):
+            statements.append("x")
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/practicum/queue").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        return len(statements)
+
+    trainees = [sample.trainee] + [make_user(Role.TRAINEE) for _ in range(7)]
+    login(trainees[0])
+    client.post(EDIT, data=form_data(GOOD_TEXTS, "submit"))
+    _switch(client, login, sample.admin)  # not a grader of the track: every row is checked
+    one = queue_statements()
+    for trainee in trainees[1:]:
+        _switch(client, login, trainee)
+        client.post(EDIT, data=form_data(GOOD_TEXTS, "submit"))
+    _switch(client, login, sample.admin)
+    assert queue_statements() == one

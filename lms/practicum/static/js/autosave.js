@@ -34,23 +34,30 @@
         revision = String(result.body.revision);
         var at = new Date(result.body.saved_at);
         say(form.getAttribute("data-saved-text") + " " + at.toLocaleTimeString());
+        if (Object.keys(dirty).length) { schedule(); }  // typed while this save was on its way
       } else {
+        // A refusal (under review, stale tab, too long) is shown and not retried; the Save draft button
+        // still sends every section.
         say(form.getAttribute("data-error-text") + " " + (result.body.error || ""));
-        if (result.body && result.body.error && !Object.keys(dirty).length) { Object.assign(dirty, sections); }
       }
     }).catch(function () {
       busy = false;
       Object.keys(sections).forEach(function (k) { if (!(k in dirty)) { dirty[k] = sections[k]; } });
       say(form.getAttribute("data-error-text"));
+      schedule(10000);  // offline or server unreachable: try again a little later
     });
+  }
+
+  function schedule(delay) {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(save, delay || 2000);
   }
 
   form.addEventListener("input", function (event) {
     var section = event.target.getAttribute("data-section");
     if (!section) { return; }
     dirty[section] = event.target.value;
-    if (timer) { clearTimeout(timer); }
-    timer = setTimeout(save, 2000);
+    schedule();
   });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") { save(); }
