@@ -76,7 +76,8 @@ class Report(db.Model):
     #: When the version now waiting in the queue was submitted (the queue's waiting time).
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Bumped on every write, so a stale autosave from another tab cannot overwrite newer text.
+    #: SQLAlchemy's version counter: every UPDATE checks and bumps it, so of two concurrent writes (a double
+    #: click on Submit, two graders at once, an autosave from a stale tab) the second fails instead of winning.
     revision: Mapped[int] = mapped_column(default=0)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -89,6 +90,7 @@ class Report(db.Model):
     )
 
     __table_args__ = (sa.UniqueConstraint("author_id", "track_id", name="author_track"),)
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's declarative API
 
 
 class ReportVersion(db.Model):

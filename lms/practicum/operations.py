@@ -160,8 +160,7 @@ def save_draft(
         raise PracticumError(_("This report was changed in another window. Reload the page to continue from "
                                "the latest text."), 409)
     report.draft = {**report.draft, **{k: v.replace("\r\n", "\n") for k, v in texts.items()}}
-    report.draft_saved_at = utcnow()
-    report.revision += 1
+    report.draft_saved_at = utcnow()  # the UPDATE bumps ``revision`` (the version counter)
 
 
 def submit(report: Report, practicum: Practicum, *, actor_id: int, max_submissions: int) -> ReportVersion:
@@ -193,7 +192,6 @@ def submit(report: Report, practicum: Practicum, *, actor_id: int, max_submissio
         attachment.submitted = True
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = version.submitted_at
-    report.revision += 1
     db.session.flush()
     audit.record("practicum.submit", "practicum_report", report.id, actor_id=actor_id, version=version.number)
     return version
@@ -246,7 +244,6 @@ def remove_attachment(report: Report, attachment: Attachment, *, actor_id: int) 
         attachment.withdrawn = True  # part of an earlier version: kept with it
     else:
         report.attachments.remove(attachment)
-    report.revision += 1
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -299,7 +296,6 @@ def grade(
         Outcome.PASS: ReportStatus.PASSED, Outcome.RESUBMIT: ReportStatus.RESUBMIT, Outcome.FAIL: ReportStatus.FAILED,
     }[Outcome(result.outcome)]
     report.decided_at = utcnow()
-    report.revision += 1
     db.session.flush()
     audit.record("practicum.decision", "practicum_report", report.id, actor_id=grader.id, outcome=result.outcome,
                  total=result.total, stage=stage.value, version=version.number, review=review.id)

@@ -20,12 +20,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from lms.accounts.models import User
 from lms.certification.models import Track
 from lms.core.access import Permission, public, requires, signed_in
 from lms.core.db import db, utcnow
+from lms.core.errors import render_error
 from lms.core.i18n import current_language
 from lms.core.prefectures import BY_CODE
 from lms.core.prefectures import choices as prefecture_choices
@@ -47,6 +50,17 @@ bp = Blueprint(
     "practicum", __name__, template_folder="templates", static_folder="static",
     static_url_path="/static/practicum", url_prefix="/practicum",
 )
+
+@bp.errorhandler(StaleDataError)
+@bp.errorhandler(IntegrityError)
+def _concurrent_change(_error: Exception) -> Any:
+    """Two writes to one report at once (a double click, two graders): the second is refused, nothing half-done."""
+    db.session.rollback()
+    message = _("This report was changed at the same moment by another request. Reload the page and try again.")
+    if request.is_json or request.endpoint == "practicum.autosave":
+        return jsonify(error=message), 409
+    return render_error(409, message)
+
 
 #: Queue filters on waiting time: the value is the minimum number of days waiting.
 WAITING = {"": 0, "3": 3, "7": 7, "14": 14}

@@ -347,3 +347,23 @@ def test_queue_page_queries_do_not_grow_with_the_number_of_reports(app, client, 
         client.post(EDIT, data=form_data(GOOD_TEXTS, "submit"))
     _switch(client, login, sample.admin)
     assert queue_statements() == one
+
+
+def test_a_concurrent_write_to_the_same_report_is_refused(client, login, sample):
+    """Another request bumped the report (a double click on Submit, a second grader): this one fails whole."""
+    import pytest
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from lms.practicum import operations
+    from lms.practicum.models import Practicum
+
+    login(sample.trainee)
+    client.post(EDIT, data=form_data(GOOD_TEXTS))
+    report = _report(sample.trainee.id)
+    practicum = db.session.get(Practicum, "sample-track")
+    db.session.execute(sa.text("UPDATE practicum_reports SET revision = revision + 1 WHERE id = :id"),
+                       {"id": report.id})
+    with pytest.raises(StaleDataError):
+        operations.submit(report, practicum, actor_id=sample.trainee.id, max_submissions=3)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportVersion)) == 0
