@@ -160,3 +160,23 @@ def test_markdown_in_the_brief_is_sanitised(root):
     _edit(root, PRACTICUM / "brief.md", "Coach one", "<script>alert(1)</script>Coach one")
     sync_sample(root)
     assert "<script>" not in db.session.get(Practicum, "sample-track").brief_html_en
+
+
+def test_required_courses_can_be_reordered_removed_and_added(root):
+    sync_sample(root)
+    _edit(root, TRACK, """  - course: ip-basics
+    final_exam: ip-basics-final
+    min_score: 80
+  - course: sme-coaching
+    final_exam: sme-coaching-final
+    min_score: 70""", """  - course: sme-coaching
+    final_exam: sme-coaching-final
+    min_score: 70
+  - course: ip-strategy
+    final_exam: ip-strategy-final
+    min_score: 60""")
+    sync_sample(root)
+    db.session.expire_all()
+    track = db.session.get(Track, "sample-track")
+    assert [(c.course_slug, c.position, c.min_score) for c in track.required_courses] == [
+        ("sme-coaching", 0, 70), ("ip-strategy", 1, 60)]
