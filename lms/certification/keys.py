@@ -262,6 +262,42 @@ def load_keyring(settings: Mapping[str, Any], instance_path: str | os.PathLike[s
     return ensure_directory(Path(instance_path) / DEV_DIRECTORY)
 
 
+class KeyRingLoader:
+    """Loads the key ring once and again only when the key directory changes (a rotation on a shared directory
+    shows up on every server without a restart). ``get()`` lists the directory and reads ``ACTIVE`` per call; keep one loader per app
+    (e.g. in ``app.extensions``) and call ``get()`` when signing or serving the JWK Set."""
+
+    def __init__(self, settings: Mapping[str, Any], instance_path: str | os.PathLike[str], *,
+                 production: bool = False) -> None:
+        self._settings = dict(settings)
+        self._instance_path = instance_path
+        self._production = production
+        self._stamp: tuple[Any, ...] | None = None
+        self._ring: KeyRing | None = None
+
+    def _directory(self) -> Path | None:
+        if self._settings.get(ENV_DIRECTORY):
+            return Path(self._settings[ENV_DIRECTORY])
+        if self._settings.get(ENV_KEY) or self._production:
+            return None
+        return Path(self._instance_path) / DEV_DIRECTORY
+
+    def _current_stamp(self) -> tuple[Any, ...]:
+        directory = self._directory()
+        if directory is None or not directory.is_dir():
+            return (None,)
+        active = directory / ACTIVE_FILE
+        names = tuple(sorted(p.name for p in directory.glob("*.pem")))
+        return (names, active.read_text(encoding="utf-8").strip() if active.exists() else None)
+
+    def get(self) -> KeyRing:
+        stamp = self._current_stamp()
+        if self._ring is None or stamp != self._stamp:
+            self._ring = load_keyring(self._settings, self._instance_path, production=self._production)
+            self._stamp = self._current_stamp()
+        return self._ring
+
+
 # --- Writing: first use and rotation -----------------------------------------------------------------------------
 
 

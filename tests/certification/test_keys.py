@@ -153,3 +153,18 @@ def test_jwks_is_json_and_round_trips_to_the_same_public_keys(keyring: keys.KeyR
 def test_jwks_member_whose_kid_does_not_match_its_key_is_ignored(keyring: keys.KeyRing) -> None:
     jwk = keyring.active.public_jwk() | {"kid": "someone-else"}
     assert keys.public_keys_from_jwks({"keys": [jwk]}) == {}
+
+
+def test_loader_reloads_after_a_rotation_and_not_otherwise(key_dir: Path, tmp_path: Path) -> None:
+    loader = keys.KeyRingLoader({"LMS_SIGNING_KEYS_DIR": str(key_dir)}, tmp_path)
+    first = loader.get()
+    assert loader.get() is first
+    new = keys.rotate(key_dir)
+    second = loader.get()
+    assert second.active.kid == new.kid
+    assert second.get(first.active.kid) is not None
+
+
+def test_loader_uses_the_dev_default(tmp_path: Path) -> None:
+    loader = keys.KeyRingLoader({}, tmp_path)
+    assert loader.get().active.kid == keys.load_keyring({}, tmp_path).active.kid
