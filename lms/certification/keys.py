@@ -263,9 +263,10 @@ def load_keyring(settings: Mapping[str, Any], instance_path: str | os.PathLike[s
 
 
 class KeyRingLoader:
-    """Loads the key ring once and again only when the key directory changes (a rotation on a shared directory
-    shows up on every server without a restart). ``get()`` lists the directory and reads ``ACTIVE`` per call; keep one loader per app
-    (e.g. in ``app.extensions``) and call ``get()`` when signing or serving the JWK Set."""
+    """Loads the key ring once, and again only when the key directory changes, so a rotation on a shared
+    directory shows up on every server without a restart. ``get()`` lists the directory and reads ``ACTIVE`` per
+    call; keep one loader per app (e.g. in ``app.extensions``) and call ``get()`` when signing or serving the
+    JWK Set."""
 
     def __init__(self, settings: Mapping[str, Any], instance_path: str | os.PathLike[str], *,
                  production: bool = False) -> None:
