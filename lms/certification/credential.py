@@ -175,7 +175,7 @@ def build_credential(certificate: Certificate, issuer: Issuer, links: Links) -> 
         "id": links.achievement,
         "type": ["Achievement"],
         "achievementType": "Certification",
-        "name": f"{track.name_en} ({track.name_ja})" if track.name_ja else track.name_en,
+        "name": f"{track.name_en} / {track.name_ja}" if track.name_ja else track.name_en,
         "description": "\n\n".join(d for d in (track.description_en, track.description_ja) if d) or track.name_en,
         "criteria": {"id": links.achievement, "narrative": track.criteria_narrative},
         "humanCode": track.slug,
