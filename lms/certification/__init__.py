@@ -1,4 +1,4 @@
-"""Certification: tracks and their published criteria (issuance and credentials are added beside these)."""
+"""Certification: tracks and their published criteria, eligibility, issuance and credentials."""
 
 from __future__ import annotations
 
