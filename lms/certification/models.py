@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.certification.eligibility import Criteria, RequiredCourse
 from lms.core.db import UTCDateTime, db, utcnow
 
 
@@ -48,6 +49,15 @@ class Track(db.Model):
     @property
     def summary_html(self) -> dict[str, str]:
         return {"en": self.summary_html_en, "ja": self.summary_html_ja}
+
+    def criteria(self) -> Criteria:
+        """The published criteria as ``eligibility.evaluate`` takes them: the page and the check share one source."""
+        return Criteria(
+            required_courses=tuple(
+                RequiredCourse(c.course_slug, c.final_exam, c.min_score) for c in self.required_courses
+            ),
+            practicum_required=self.practicum_required,
+        )
 
 
 class TrackCourse(db.Model):

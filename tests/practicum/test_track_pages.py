@@ -42,3 +42,17 @@ def test_japanese_interface(client, sample):
     client.post("/language", data={"lang": "ja", "next": "/"})
     html = client.get("/certification/tracks").get_data(as_text=True)
     assert "サンプル支援トラック" in html
+
+
+def test_the_track_gives_eligibility_exactly_its_published_criteria(sample):
+    from lms.certification import eligibility
+
+    criteria = db.session.get(Track, "sample-track").criteria()
+    assert criteria == eligibility.Criteria(
+        required_courses=(eligibility.RequiredCourse("ip-basics", "ip-basics-final", 80),
+                          eligibility.RequiredCourse("sme-coaching", "sme-coaching-final", 70)),
+        practicum_required=True,
+    )
+    record = eligibility.Record(completed_courses=frozenset({"ip-basics", "sme-coaching"}),
+                                grades={"ip-basics-final": 85, "sme-coaching-final": 69}, practicum_passed=True)
+    assert [i.subject for i in eligibility.evaluate(criteria, record).missing] == ["sme-coaching-final"]
