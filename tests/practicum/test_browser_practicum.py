@@ -64,6 +64,12 @@ def _grade(page: Page, levels: dict[str, int], feedback: str = "") -> None:
 
 def test_submit_grade_resubmit_compare_and_pass(page: Page, live_server, people, check_accessibility):
     page.context.set_extra_http_headers({"Accept-Language": "en"})
+    page.goto(live_server("/certification/tracks/sample-track"))
+    expect(page.get_by_text("サンプル支援トラック")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Read the practicum brief, report template and full rubric").click()
+    expect(page.get_by_role("table")).to_contain_text("A structured interview.")
+    check_accessibility(page)
     _sign_in(page, live_server, people["trainee"])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Practicum").click()
     check_accessibility(page)
