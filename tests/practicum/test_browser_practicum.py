@@ -28,6 +28,7 @@ check_accessibility = browser.check_accessibility
 @pytest.fixture
 def people(live_server, tmp_path):
     app = live_server.app
+    before = app.config["LMS_STORAGE_DIR"]
     app.config["LMS_STORAGE_DIR"] = str(tmp_path / "storage")
     tag = uuid.uuid4().hex[:8]
     with app.app_context():
@@ -39,7 +40,9 @@ def people(live_server, tmp_path):
         db.session.flush()
         operations.assign_grader("sample-track", grader, actor_id=None)
         db.session.commit()
-        return {"trainee": trainee.email, "grader": grader.email}
+        emails = {"trainee": trainee.email, "grader": grader.email}
+    yield emails
+    app.config["LMS_STORAGE_DIR"] = before
 
 
 def _sign_in(page: Page, live_server, email: str) -> None:
