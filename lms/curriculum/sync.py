@@ -256,7 +256,7 @@ class Index:
         #: course slug -> lesson keys
         self.lessons = lessons
 
-    def resolver(self, course_slug: str):  # noqa: ANN201 - a LinkResolver
+    def resolver(self, course_slug: str):
         def resolve(href: str) -> str | None:
             target, _, anchor = href.partition("#")
             normal = posixpath.normpath(posixpath.join(course_slug, target))
@@ -323,7 +323,7 @@ class CourseSource:
 
     # -- reading
 
-    def _read_course(self, course_dir: Path, problems: Problems) -> ParsedCourse | None:
+    def _read_course(self, course_dir: Path, problems: Problems) -> ParsedCourse | None:  # noqa: PLR0912
         slug = course_dir.name
         if not SLUG.match(slug):
             problems.add(course_dir, None, "a course folder name must be lower-case letters, digits and hyphens")
@@ -355,7 +355,8 @@ class CourseSource:
                 problems.add(path, None, f"lesson number {match['number']} is also used by {by_number[number].name}")
                 continue
             if match["slug"] in by_slug:
-                problems.add(path, None, f"duplicate lesson slug '{match['slug']}' (also {by_slug[match['slug']].name})")
+                other = by_slug[match["slug"]].name
+                problems.add(path, None, f"duplicate lesson slug '{match['slug']}' (also {other})")
                 continue
             by_number[number], by_slug[match["slug"]] = path, path
             lesson = self._read_lesson(path, key, match["slug"], number, problems)
@@ -497,7 +498,8 @@ def _apply_course(course: Course, parsed: ParsedCourse) -> None:
 
 
 def _fill_text(row: LessonText, text: ParsedText) -> None:
-    assert text.rendered is not None
+    if text.rendered is None:
+        raise ValueError("a text to store must be rendered")
     row.title = text.title
     row.objectives = text.objectives
     row.sources = text.sources
@@ -510,7 +512,9 @@ def _fill_text(row: LessonText, text: ParsedText) -> None:
     row.updated_at = utcnow()
 
 
-def write_courses(result: dict[str, ParsedCourse], *, actor_id: int | None = None) -> Changes:
+def write_courses(  # noqa: PLR0912, PLR0915 - one pass over courses, lessons and texts
+    result: dict[str, ParsedCourse], *, actor_id: int | None = None
+) -> Changes:
     changes = Changes()
     courses = {c.slug: c for c in db.session.scalars(sa.select(Course))}
     lessons: dict[tuple[int, str], Lesson] = {
@@ -519,7 +523,9 @@ def write_courses(result: dict[str, ParsedCourse], *, actor_id: int | None = Non
     texts: dict[tuple[int, str], tuple[int, str, int]] = {
         (r.lesson_id, r.language): (r.id, r.content_hash, r.version)
         for r in db.session.execute(
-            sa.select(LessonText.id, LessonText.lesson_id, LessonText.language, LessonText.content_hash, LessonText.version)
+            sa.select(
+                LessonText.id, LessonText.lesson_id, LessonText.language, LessonText.content_hash, LessonText.version
+            )
         )
     }
     seen_lessons: set[int] = set()

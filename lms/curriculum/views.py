@@ -14,7 +14,8 @@ from werkzeug.routing import BuildError
 from lms.core.access import Permission, public, requires, signed_in
 from lms.core.db import db
 from lms.core.i18n import current_language
-from lms.curriculum import operations, search as lesson_search, tracks
+from lms.curriculum import operations, tracks
+from lms.curriculum import search as lesson_search
 from lms.curriculum.forms import MAX_CSV_BYTES, ActionForm, BulkEnrolForm, CohortForm, LessonEditForm
 from lms.curriculum.models import (
     LANGUAGES,
@@ -253,7 +254,11 @@ def my_learning() -> str:
     )
     counts = progress_by_course(current_user.id)
     last_ids = [e.last_lesson_id for e in enrolments if e.last_lesson_id]
-    last = dict(db.session.execute(sa.select(Lesson.id, Lesson.key).where(Lesson.id.in_(last_ids))).all()) if last_ids else {}
+    last = (
+        dict(db.session.execute(sa.select(Lesson.id, Lesson.key).where(Lesson.id.in_(last_ids))).all())
+        if last_ids
+        else {}
+    )
     return render_template("curriculum/my_learning.html", enrolments=enrolments, counts=counts, last=last)
 
 
@@ -325,7 +330,8 @@ def enrolments(slug: str) -> Any:
                         if written:
                             db.session.commit()
                             status = 200
-                            flash(_("%(n)d users enrolled.", n=sum(r.outcome == "enrolled" for r in results)), "success")
+                            count = sum(r.outcome == "enrolled" for r in results)
+                            flash(_("%(n)d users enrolled.", n=count), "success")
                         else:
                             db.session.rollback()
                             flash(_("Some rows are wrong, so nobody was enrolled. Correct them and upload again."),
