@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import User
 from lms.core import audit
@@ -43,6 +44,15 @@ from lms.curriculum.sync import (
 )
 
 MAX_LESSON_CHARS = 1024 * 1024
+
+#: The messages of ``rules.parse_enrolment_csv``, listed here so they are extracted and translated.
+CSV_MESSAGES = (
+    _l("no email in this row"),
+    _l("not a valid email address"),
+    _l("the file is not a readable CSV"),
+    _l("the first line must be a header with an 'email' column"),
+    _l("the file has no rows after the header"),
+)
 
 
 class CurriculumError(ValueError):

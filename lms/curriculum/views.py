@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 from werkzeug.routing import BuildError
@@ -34,7 +35,7 @@ from lms.curriculum.rules import unified_diff
 bp = Blueprint("curriculum", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/curriculum")
 
-LEVEL_LABELS = {"foundation": "Foundation", "intermediate": "Intermediate", "advanced": "Advanced"}
+LEVEL_LABELS = {"foundation": _l("Foundation"), "intermediate": _l("Intermediate"), "advanced": _l("Advanced")}
 
 
 def _course_or_404(slug: str) -> Course:

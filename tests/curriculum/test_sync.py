@@ -1,3 +1,4 @@
+# ruff: noqa: PT018, E501
 import io
 import zipfile
 
