@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 COURSES, LESSONS = 100, 20
-PORT = 8765
 SECONDS = 5
 CLIENTS = 4
 
@@ -109,6 +109,15 @@ def rate(path: str, cookie: str) -> float:
     for t in threads:
         t.join()
     return sum(count) / SECONDS
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _free_port()
 
 
 def main() -> None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import multiprocessing
+import os
 import posixpath
 import re
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,8 @@ class ParsedText:
     #: None when the stored rendering is still current (the file did not change).
     rendered: Rendered | None = None
     links: list[str] = field(default_factory=list)
+    #: The file is unchanged since it was stored: its fields come from the database, its YAML is not parsed.
+    reused: bool = False
 
 
 @dataclass
@@ -279,7 +284,8 @@ class Index:
 
 
 def render_text(text: ParsedText, course_slug: str, index: Index, problems: Problems) -> None:
-    text.rendered = render(text.body, index.resolver(course_slug))
+    if text.rendered is None:
+        text.rendered = render(text.body, index.resolver(course_slug))
     text.links = _relative_links(text.body)
     for href in dict.fromkeys(text.rendered.broken_links):
         problems.add(
@@ -287,6 +293,44 @@ def render_text(text: ParsedText, course_slug: str, index: Index, problems: Prob
             _first_line_with(text.body, href, text.body_line),
             f"link to a lesson that does not exist: '{href}'",
         )
+
+
+#: Below this many lessons to render, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+_worker_index: Index | None = None
+
+
+def _init_worker(lessons: dict[str, set[str]]) -> None:
+    global _worker_index  # noqa: PLW0603 - one index per worker process, set once
+    _worker_index = Index(lessons)
+
+
+def _render_batch(course_slug: str, bodies: list[str]) -> list[Rendered]:
+    assert _worker_index is not None  # noqa: S101 - set by the pool's initializer
+    resolve = _worker_index.resolver(course_slug)
+    return [render(body, resolve) for body in bodies]
+
+
+def _render_in_parallel(courses: dict[str, ParsedCourse], index: Index) -> None:
+    """Render the changed lessons on every core (Markdown is pure Python and CPU-bound); results are the same
+    as rendering one by one. Small syncs render in this process."""
+    batches = {
+        slug: [t for lesson in course.lessons.values() for t in lesson.texts.values() if not t.reused]
+        for slug, course in courses.items()
+    }
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or sum(len(b) for b in batches.values()) < PARALLEL_THRESHOLD:
+        return
+    # Forked workers only render text: they never touch the inherited database connections, and they leave
+    # with os._exit, so those connections are neither used nor closed by them.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(index.lessons,)) as pool:
+        futures = {
+            slug: pool.submit(_render_batch, slug, [t.body for t in texts]) for slug, texts in batches.items() if texts
+        }
+        for slug, future in futures.items():
+            for text, rendered in zip(batches[slug], future.result(), strict=True):
+                text.rendered = rendered
 
 
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?")
@@ -313,6 +357,7 @@ class CourseSource:
         courses: dict[str, ParsedCourse] = {}
         if not folder.is_dir():
             return courses
+        self._stored_texts, self._stored_lessons = _stored()
         for course_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
             course = self._read_course(course_dir, problems)
             if course is not None:
@@ -323,7 +368,7 @@ class CourseSource:
 
     # -- reading
 
-    def _read_course(self, course_dir: Path, problems: Problems) -> ParsedCourse | None:  # noqa: PLR0912
+    def _read_course(self, course_dir: Path, problems: Problems) -> ParsedCourse | None:  # noqa: PLR0912, PLR0915
         slug = course_dir.name
         if not SLUG.match(slug):
             problems.add(course_dir, None, "a course folder name must be lower-case letters, digits and hyphens")
@@ -359,7 +404,7 @@ class CourseSource:
                 problems.add(path, None, f"duplicate lesson slug '{match['slug']}' (also {other})")
                 continue
             by_number[number], by_slug[match["slug"]] = path, path
-            lesson = self._read_lesson(path, key, match["slug"], number, problems)
+            lesson = self._read_lesson(path, slug, key, match["slug"], number, problems)
             if lesson is not None:
                 course.lessons[key] = lesson
         for key, path in translations:
@@ -368,11 +413,22 @@ class CourseSource:
                 if not any(problem.path.endswith(f"{key}.md") for problem in problems):
                     problems.add(path, None, f"translation without an English file {key}.md")
                 continue
-            read = read_file(path, problems)
-            if read is None:
+            source = read_text(path, problems)
+            if source is None:
                 continue
-            text = ParsedText("ja", path, read[0], sha256(read[0]), *read[1:])
-            parse_lesson_translation(text, lesson.texts["en"], problems)
+            base = lesson.texts["en"]
+            text = self._reuse(source, path, slug, key, "ja") if base.reused else None
+            if text is None:
+                split = split_front_matter(source, path, problems)
+                if split is None:
+                    continue
+                if base.reused:  # the translation changed: check it against the base file's front matter
+                    base_split = split_front_matter(base.source, base.path, problems)
+                    if base_split is None:
+                        continue
+                    base.meta = base_split[0]
+                text = ParsedText("ja", path, source, sha256(source), *split)
+                parse_lesson_translation(text, base, problems)
             lesson.texts["ja"] = text
         return course
 
@@ -417,12 +473,40 @@ class CourseSource:
                 ja.objectives = _text_list(ja.meta, "objectives", ja_path, problems)
             course.texts["ja"] = ja
 
-    def _read_lesson(self, path: Path, key: str, slug: str, number: int, problems: Problems) -> ParsedLesson | None:
-        read = read_file(path, problems)
-        if read is None:
+    def _reuse(self, source: str, path: Path, course_slug: str, key: str, language: str) -> ParsedText | None:
+        """The stored text if the file is unchanged since it was stored (validated then), else None."""
+        known = self._stored_texts.get((course_slug, key, language))
+        content_hash = sha256(source)
+        if known is None or known["hash"] != content_hash:
             return None
-        text = ParsedText("en", path, read[0], sha256(read[0]), *read[1:])
-        minutes, quiz = parse_lesson_base(text, problems)
+        lines = source.splitlines(keepends=True)
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is None:  # pragma: no cover - a stored text always has front matter
+            return None
+        meta = LineDict()
+        meta.line = 2
+        return ParsedText(
+            language, path, source, content_hash, meta, "".join(lines[end + 1 :]), end + 2,
+            title=known["title"], objectives=known["objectives"], sources=known["sources"], links=known["links"],
+            reused=True,
+        )
+
+    def _read_lesson(  # noqa: PLR0917
+        self, path: Path, course_slug: str, key: str, slug: str, number: int, problems: Problems
+    ) -> ParsedLesson | None:
+        source = read_text(path, problems)
+        if source is None:
+            return None
+        known_lesson = self._stored_lessons.get((course_slug, key))
+        text = self._reuse(source, path, course_slug, key, "en") if known_lesson else None
+        if text is not None and known_lesson is not None:
+            minutes, quiz = known_lesson
+        else:
+            split = split_front_matter(source, path, problems)
+            if split is None:
+                return None
+            text = ParsedText("en", path, source, sha256(source), *split)
+            minutes, quiz = parse_lesson_base(text, problems)
         lesson = ParsedLesson(key=key, slug=slug, number=number, quiz=quiz, path=path, line=text.meta.line)
         lesson.minutes = minutes
         lesson.texts["en"] = text
@@ -440,16 +524,14 @@ class CourseSource:
 
     def _render(self, courses: dict[str, ParsedCourse], problems: Problems) -> None:
         index = Index({slug: set(course.lessons) for slug, course in courses.items()})
-        stored = _stored_hashes()
+        _render_in_parallel(courses, index)
         for course in courses.values():
             resolve = index.resolver(course.slug)
             for text in course.texts.values():
                 render_text(text, course.slug, index, problems)
             for lesson in course.lessons.values():
-                for lang, text in lesson.texts.items():
-                    known = stored.get((course.slug, lesson.key, lang))
-                    if known is not None and known[0] == text.content_hash:
-                        text.links = known[1]
+                for text in lesson.texts.values():
+                    if text.reused:
                         for href in text.links:
                             if resolve(href) is None:
                                 problems.add(
@@ -464,18 +546,36 @@ class CourseSource:
         return write_courses(result)
 
 
-def _stored_hashes() -> dict[tuple[str, str, str], tuple[str, list[str]]]:
-    """(course slug, lesson key, language) -> (content hash, links) of the stored texts; empty if no table."""
+StoredTexts = dict[tuple[str, str, str], dict[str, Any]]
+StoredLessons = dict[tuple[str, str], tuple[int, str | None]]
+
+
+def _stored() -> tuple[StoredTexts, StoredLessons]:
+    """What the database holds, to skip unchanged files: (course slug, lesson key, language) -> the text's hash,
+    title, objectives, sources and links; (course slug, lesson key) -> (minutes, quiz). Two queries."""
     try:
         rows = db.session.execute(
-            sa.select(Course.slug, Lesson.key, LessonText.language, LessonText.content_hash, LessonText.links)
+            sa.select(
+                Course.slug, Lesson.key, LessonText.language, LessonText.content_hash, LessonText.title,
+                LessonText.objectives, LessonText.sources, LessonText.links,
+            )
             .join(Lesson, Lesson.course_id == Course.id)
             .join(LessonText, LessonText.lesson_id == Lesson.id)
         ).all()
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+        lessons = db.session.execute(
+            sa.select(Course.slug, Lesson.key, Lesson.minutes, Lesson.quiz_id).join(Lesson.course)
+        ).all()
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # pragma: no cover - tables not migrated yet
         db.session.rollback()
-        return {}
-    return {(r.slug, r.key, r.language): (r.content_hash, r.links) for r in rows}
+        return {}, {}
+    texts = {
+        (r.slug, r.key, r.language): {
+            "hash": r.content_hash, "title": r.title, "objectives": r.objectives, "sources": r.sources,
+            "links": r.links,
+        }
+        for r in rows
+    }
+    return texts, {(r.slug, r.key): (r.minutes, r.quiz_id) for r in lessons}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -535,7 +635,6 @@ def write_courses(  # noqa: PLR0912, PLR0915 - one pass over courses, lessons an
             course = Course(slug=slug)
             _apply_course(course, parsed)
             db.session.add(course)
-            db.session.flush()
             changes.added.append(slug)
         elif course.content_hash != parsed.content_hash or course.retired:
             _apply_course(course, parsed)
@@ -543,23 +642,22 @@ def write_courses(  # noqa: PLR0912, PLR0915 - one pass over courses, lessons an
         else:
             changes.unchanged += 1
         for key, parsed_lesson in parsed.lessons.items():
-            lesson = lessons.get((course.id, key))
+            lesson = lessons.get((course.id, key)) if course.id is not None else None
             ident = f"{slug}/{key}"
             if lesson is None:
+                # New rows are linked by relationship and inserted in one flush at the end (batched).
                 lesson = Lesson(
-                    course_id=course.id, key=key, slug=parsed_lesson.slug, number=parsed_lesson.number,
+                    course=course, key=key, slug=parsed_lesson.slug, number=parsed_lesson.number,
                     minutes=parsed_lesson.minutes, quiz_id=parsed_lesson.quiz, version=1,
                     content_hash=parsed_lesson.content_hash,
                 )
                 db.session.add(lesson)
-                db.session.flush()
                 for lang, text in parsed_lesson.texts.items():
-                    row = LessonText(lesson_id=lesson.id, language=lang, version=1)
+                    row = LessonText(lesson=lesson, language=lang, version=1)
                     _fill_text(row, text)
                     db.session.add(row)
-                    db.session.add(_version(lesson.id, text, 1, "sync", actor_id))
+                    db.session.add(_version(lesson, text, 1, "sync", actor_id))
                 changes.added.append(ident)
-                seen_lessons.add(lesson.id)
                 continue
             seen_lessons.add(lesson.id)
             if lesson.content_hash == parsed_lesson.content_hash and not lesson.retired:
@@ -591,7 +689,7 @@ def write_courses(  # noqa: PLR0912, PLR0915 - one pass over courses, lessons an
                 row.version = version
                 _fill_text(row, text)
                 db.session.add(row)
-                db.session.add(_version(lesson.id, text, version, "sync", actor_id))
+                db.session.add(_version(lesson, text, version, "sync", actor_id))
             changes.changed.append(ident)
     for (_course_id, _key), lesson in lessons.items():
         if lesson.id not in seen_lessons and not lesson.retired:
@@ -619,8 +717,8 @@ def _next_version(lesson_id: int, language: str) -> int:
     return (current or 0) + 1
 
 
-def _version(lesson_id: int, text: ParsedText, version: int, origin: str, actor_id: int | None) -> LessonVersion:
+def _version(lesson: Lesson, text: ParsedText, version: int, origin: str, actor_id: int | None) -> LessonVersion:
     return LessonVersion(
-        lesson_id=lesson_id, language=text.language, version=version, source=text.source,
+        lesson=lesson, language=text.language, version=version, source=text.source,
         content_hash=text.content_hash, origin=origin, author_id=actor_id,
     )
