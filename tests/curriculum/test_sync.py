@@ -149,3 +149,88 @@ def test_export_then_sync_changes_nothing(tmp_path, make_user):
     changes = helpers.sync(root)
     assert (changes.added, changes.changed, changes.removed) == ([], [], [])
     assert "有用性" in (root / "courses/sample/02-trade-secrets.md").read_text()
+
+
+def test_unchanged_file_linking_to_a_removed_lesson_is_an_error(tmp_path):
+    root = helpers.copy_fixtures(tmp_path)
+    helpers.sync(root)
+    (root / "courses/sample/02-trade-secrets.md").unlink()  # 01-first-steps (unchanged) links to it
+    problems = _problems(root)
+    assert any("01-first-steps.md:13" in p and "02-trade-secrets.md#keeping-secrets" in p for p in problems)
+    assert any("01-first-steps.ja.md" in p and "02-trade-secrets.ja.md" in p for p in problems)
+    assert helpers.lesson("02-trade-secrets").retired is False
+
+
+def test_changed_translation_is_checked_against_an_unchanged_base(tmp_path):
+    root = helpers.copy_fixtures(tmp_path)
+    helpers.sync(root)
+    path = root / "courses/sample/01-first-steps.ja.md"
+    path.write_text(path.read_text().replace("title: 最初の一歩", "title: 最初の一歩\nminutes: 11"))
+    problems = _problems(root)
+    assert any("01-first-steps.ja.md" in p and "'minutes' differs from the English file" in p for p in problems)
+    path.write_text(path.read_text().replace("minutes: 11", "minutes: 10"))
+    changes = helpers.sync(root)
+    assert changes.changed == ["sample/01-first-steps"]
+    assert helpers.lesson("01-first-steps").quiz_id == "sample-01"
+
+
+def test_parallel_rendering_gives_the_same_result(tmp_path, monkeypatch):
+    from lms.curriculum import sync as course_sync
+
+    root = helpers.copy_fixtures(tmp_path)
+    serial = {
+        (c, k, t.language): t.rendered.html
+        for c, course in content.check(root)["courses"].items()
+        for k, lesson in course.lessons.items()
+        for t in lesson.texts.values()
+    }
+    monkeypatch.setattr(course_sync, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(course_sync.os, "cpu_count", lambda: 2)
+    parallel = {
+        (c, k, t.language): t.rendered.html
+        for c, course in content.check(root)["courses"].items()
+        for k, lesson in course.lessons.items()
+        for t in lesson.texts.values()
+    }
+    assert parallel == serial
+
+
+def test_a_retired_lesson_returns_with_its_history(tmp_path):
+    root = helpers.copy_fixtures(tmp_path)
+    helpers.sync(root)
+    saved = (root / "courses/sample/03-designs.md").read_text()
+    (root / "courses/sample/03-designs.md").unlink()
+    helpers.sync(root)
+    (root / "courses/sample/03-designs.md").write_text(saved)
+    changes = helpers.sync(root)
+    assert changes.changed == ["sample/03-designs"]
+    assert helpers.lesson("03-designs").retired is False
+
+
+def test_removed_course_is_retired_and_hidden(tmp_path, client):
+    import shutil
+
+    root = helpers.copy_fixtures(tmp_path)
+    helpers.sync(root)
+    shutil.rmtree(root / "courses/second")
+    (root / "courses/sample/02-trade-secrets.md").write_text(
+        (root / "courses/sample/02-trade-secrets.md").read_text().replace(" See also [the other course](../second/01-branding.md).", "")
+    )
+    changes = helpers.sync(root)
+    assert sorted(changes.removed) == ["second", "second/01-branding"]
+    assert helpers.course("second").retired is True
+    assert client.get("/courses/second").status_code == 404
+    assert "Second course" not in client.get("/courses").get_data(as_text=True)
+
+
+def test_cli_check_and_sync(app, tmp_path):
+    root = helpers.copy_fixtures(tmp_path)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["content", "check", str(root)])
+    assert result.exit_code == 0, result.output
+    path = root / "courses/sample/03-designs.md"
+    path.write_text(path.read_text().replace("title: Designs\n", ""))
+    result = runner.invoke(args=["content", "sync", str(root)])
+    assert result.exit_code == 1
+    assert "03-designs.md:2: lesson front matter: missing required key 'title'" in result.output
+    assert _count(Course) == 0
