@@ -56,7 +56,8 @@ def catalogue() -> Any:
     level = request.args.get("level", "")
     language = request.args.get("language", "")
     track = request.args.get("track", "")
-    stmt = sa.select(Course).where(Course.retired.is_(False)).order_by(Course.level, Course.slug)
+    level_order = sa.case({lv.value: n for n, lv in enumerate(Level)}, value=Course.level, else_=len(Level))
+    stmt = sa.select(Course).where(Course.retired.is_(False)).order_by(level_order, Course.slug)
     if level:
         if level not in {lv.value for lv in Level}:
             abort(400, _("Unknown level."))

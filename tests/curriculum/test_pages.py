@@ -195,3 +195,39 @@ def test_edit_preview_history_restore(client, make_user, login, synced):
     assert client.get("/courses/sample/03-designs/edit?lang=fr").status_code == 400
     with client.application.test_request_context():
         assert url_for("curriculum.lesson", slug="sample", key="03-designs") == "/courses/sample/03-designs"
+
+
+def test_track_filter_uses_the_certification_hook(client, synced, app, monkeypatch):
+    class Provider:
+        def tracks(self):
+            return [("ip-basic", "IP basics")]
+
+        def course_slugs(self, track):
+            return {"second"} if track == "ip-basic" else None
+
+    monkeypatch.setitem(app.extensions, "lms_track_provider", Provider())
+    page = client.get("/courses?track=ip-basic").get_data(as_text=True)
+    assert "IP basics" in page and "Second course" in page and "Sample course" not in page
+    assert client.get("/courses?track=nope").status_code == 400
+
+
+def test_enrol_needs_a_csrf_token(client, trainee, csrf):
+    assert client.post("/courses/sample/enrol").status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)) == 0
+
+
+def test_author_adds_a_missing_translation_and_it_exports(client, make_user, login, synced):
+    login(make_user(Role.ADMINISTRATOR))
+    source = "---\ntitle: 意匠\nobjectives:\n  - 意匠権を説明できる。\n---\n## 意匠\n\n意匠権は製品の外観を保護します。[講座](course.ja.md)\n"
+    assert client.get("/courses/sample/03-designs/edit?lang=ja").status_code == 200
+    assert client.post("/courses/sample/03-designs/edit?lang=ja", data={"source": source}).status_code == 302
+    client.post("/language", data={"lang": "ja"})
+    page = client.get("/courses/sample/03-designs").get_data(as_text=True)
+    assert "意匠権は製品の外観を保護します" in page and 'href="/courses/sample"' in page
+    assert "<mark>外観</mark>" in client.get("/search?q=外観").get_data(as_text=True)
+    response = client.get("/courses/sample/export.zip")
+    assert response.mimetype == "application/zip"
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert "courses/sample/03-designs.ja.md" in names and "courses/sample/course.ja.md" in names
