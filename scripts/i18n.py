@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from babel.messages.pofile import read_po, write_po
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lms"
 PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
@@ -35,11 +37,21 @@ def update(feature: Path) -> None:
         cfg.unlink()
     po = translations / "ja" / "LC_MESSAGES" / "messages.po"
     if po.exists():
-        run("-q", "update", "--no-fuzzy-matching", "--omit-header", "-i", str(pot), "-d", str(translations),
+        run("-q", "update", "--no-fuzzy-matching", "-i", str(pot), "-d", str(translations),
             "-l", "ja")
     else:
         run("-q", "init", "-i", str(pot), "-d", str(translations), "-l", "ja")
+        _unfuzzy_header(po)
     pot.unlink()
+
+
+def _unfuzzy_header(po: Path) -> None:
+    """``pybabel init`` marks the new catalog's header fuzzy, and a fuzzy catalog is never compiled."""
+    with po.open("rb") as f:
+        catalog = read_po(f, locale="ja")
+    catalog.fuzzy = False
+    with po.open("wb") as f:
+        write_po(f, catalog, width=120)
 
 
 def compile_all() -> None:
