@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +32,8 @@ from lms.curriculum.models import (
 )
 from lms.curriculum.progress import progress_by_course, progress_for
 from lms.curriculum.rules import unified_diff
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("curriculum", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/curriculum")
@@ -237,11 +240,16 @@ def lesson(slug: str, key: str) -> Any:
     if enrolment is not None and enrolment.last_lesson_id != lesson.id:
         # Nothing loaded here is stale after this write: keep it (the signed-in user included) rather than have
         # the response's last steps reload it.
+        # It is a bookmark, not a record: if the database is busy (SQLite refuses a second writer when the same
+        # user opens two lessons at once), the page is still served and the next visit records it.
         operations.open_lesson(enrolment, lesson)
         session = db.session()
         session.expire_on_commit = False
         try:
             session.commit()
+        except sa.exc.OperationalError:
+            session.rollback()
+            log.info("last lesson of enrolment %s not recorded: database busy", enrolment.id)
         finally:
             session.expire_on_commit = True
     return page
