@@ -239,3 +239,26 @@ def test_author_adds_a_missing_translation_and_it_exports(client, make_user, log
 
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert "courses/sample/03-designs.ja.md" in names and "courses/sample/course.ja.md" in names
+
+
+def test_a_10_mb_lesson_is_refused_in_the_browser_too(client, make_user, login, synced):
+    login(make_user(Role.ADMINISTRATOR))
+    lesson = helpers.lesson("03-designs")
+    huge = lesson.texts[0].source + "x" * (10 * 1024 * 1024)
+    response = client.post("/courses/sample/03-designs/edit?lang=en", data={"source": huge})
+    assert response.status_code == 422
+    assert "too long" in response.get_data(as_text=True)
+    assert db.session.scalar(
+        sa.select(sa.func.count()).select_from(LessonVersion).where(LessonVersion.lesson_id == lesson.id)
+    ) == 1
+
+
+def test_an_oversized_or_non_utf8_csv_is_refused(client, make_user, login, synced):
+    login(make_user(Role.ADMINISTRATOR))
+    big = client.post("/courses/sample/enrolments", data=_csv("email\n" + "a@b.co\n" * 200_000),
+                      content_type="multipart/form-data")
+    assert big.status_code == 422 and "larger than 1 MiB" in big.get_data(as_text=True)
+    latin = {"file": (io.BytesIO("email\nmüller@example.org\n".encode("latin-1")), "users.csv")}
+    bad = client.post("/courses/sample/enrolments", data=latin, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "not UTF-8" in bad.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)) == 0
