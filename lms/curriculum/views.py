@@ -344,7 +344,10 @@ def enrolments(slug: str) -> Any:
                 cohort = db.session.get(Cohort, int(form.cohort.data)) if form.cohort.data.isdigit() else None
                 if cohort is None:
                     form.cohort.errors = [_("Choose one of the cohorts.")]
-            raw = form.file.data.read(MAX_CSV_BYTES + 1)
+            try:
+                raw = form.file.data.read(MAX_CSV_BYTES + 1)
+            finally:
+                form.file.data.close()  # a large upload is spooled to a temporary file
             if len(raw) > MAX_CSV_BYTES:
                 form.file.errors = [_("The file is larger than 1 MiB.")]
             if not form.file.errors and not form.cohort.errors:
