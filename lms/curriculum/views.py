@@ -327,6 +327,31 @@ def _cohort_choices() -> list[tuple[str, str]]:
     ]
 
 
+def _chosen_cohort(form: BulkEnrolForm) -> Cohort | None:
+    if not form.cohort.data:
+        return None
+    cohort = db.session.get(Cohort, int(form.cohort.data)) if form.cohort.data.isdigit() else None
+    if cohort is None:
+        form.cohort.errors = [_("Choose one of the cohorts.")]
+    return cohort
+
+
+def _uploaded_text(form: BulkEnrolForm) -> str | None:
+    """The uploaded CSV as text, or None with the reason on the field."""
+    try:
+        raw = form.file.data.read(MAX_CSV_BYTES + 1)
+    finally:
+        form.file.data.close()  # a large upload is spooled to a temporary file
+    if len(raw) > MAX_CSV_BYTES:
+        form.file.errors = [_("The file is larger than 1 MiB.")]
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        form.file.errors = [_("The file is not UTF-8 text.")]
+        return None
+
+
 @bp.route("/courses/<slug>/enrolments", methods=["GET", "POST"])
 @requires(Permission.ENROLMENT_MANAGE)
 def enrolments(slug: str) -> Any:
@@ -334,45 +359,27 @@ def enrolments(slug: str) -> Any:
     form = BulkEnrolForm()
     form.cohort.choices = _cohort_choices()
     results: list[operations.BulkResult] = []
-    written = False
     status = 200
     if request.method == "POST":
         status = 422
         if form.validate():
-            cohort = None
-            if form.cohort.data:
-                cohort = db.session.get(Cohort, int(form.cohort.data)) if form.cohort.data.isdigit() else None
-                if cohort is None:
-                    form.cohort.errors = [_("Choose one of the cohorts.")]
-            try:
-                raw = form.file.data.read(MAX_CSV_BYTES + 1)
-            finally:
-                form.file.data.close()  # a large upload is spooled to a temporary file
-            if len(raw) > MAX_CSV_BYTES:
-                form.file.errors = [_("The file is larger than 1 MiB.")]
-            if not form.file.errors and not form.cohort.errors:
+            cohort = _chosen_cohort(form)
+            text = _uploaded_text(form)
+            if text is not None and not form.cohort.errors:
                 try:
-                    text = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    form.file.errors = [_("The file is not UTF-8 text.")]
+                    results, written = operations.bulk_enrol(text, course, cohort=cohort, actor_id=current_user.id)
+                except operations.CurriculumError as error:
+                    db.session.rollback()
+                    form.file.errors = [error.message]
                 else:
-                    try:
-                        results, written = operations.bulk_enrol(
-                            text, course, cohort=cohort, actor_id=current_user.id
-                        )
-                    except operations.CurriculumError as error:
-                        db.session.rollback()
-                        form.file.errors = [error.message]
+                    if written:
+                        db.session.commit()
+                        status = 200
+                        count = sum(r.outcome == "enrolled" for r in results)
+                        flash(_("%(n)d users enrolled.", n=count), "success")
                     else:
-                        if written:
-                            db.session.commit()
-                            status = 200
-                            count = sum(r.outcome == "enrolled" for r in results)
-                            flash(_("%(n)d users enrolled.", n=count), "success")
-                        else:
-                            db.session.rollback()
-                            flash(_("Some rows are wrong, so nobody was enrolled. Correct them and upload again."),
-                                  "error")
+                        db.session.rollback()
+                        flash(_("Some rows are wrong, so nobody was enrolled. Correct them and upload again."), "error")
     rows = db.session.execute(
         sa.select(Enrolment, Cohort.name)
         .outerjoin(Cohort, Cohort.id == Enrolment.cohort_id)
@@ -384,7 +391,7 @@ def enrolments(slug: str) -> Any:
 
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_([e.user_id for e, _n in rows])))}
     return render_template(
-        "curriculum/enrolments.html", course=course, form=form, results=results, written=written, rows=rows,
+        "curriculum/enrolments.html", course=course, form=form, results=results, rows=rows,
         users=users,
     ), status
 
