@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from lms.core.db import db
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -59,6 +61,8 @@ def init_app(app: Flask) -> None:
         if isinstance(error, HTTPException):  # pragma: no cover - handled above
             return render_error(error.code or 500)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # A failed statement leaves the session unusable; the error page (and anything it loads) needs it back.
+        db.session.rollback()
         return render_error(InternalServerError.code)
 
 

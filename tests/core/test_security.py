@@ -1,10 +1,12 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import abort
 
 from lms import create_app
 from lms.core.access import public
+from lms.core.db import db
 from tests.helpers import PASSWORD, app_config, csrf_token
 
 
@@ -85,12 +87,17 @@ def test_unexpected_errors_show_no_stack_trace(database_url):
         raise RuntimeError("secret internal detail")
 
     @public
+    def broken_query():
+        db.session.execute(sa.text("SELECT * FROM no_such_table"))
+
+    @public
     def teapot():
         abort(400, "A message of our own.")
 
     app.add_url_rule("/explode", view_func=explode)
     app.add_url_rule("/api/explode", view_func=explode_api)
     app.add_url_rule("/bad", view_func=teapot)
+    app.add_url_rule("/broken-query", view_func=broken_query)
     client = app.test_client()
     page = client.get("/explode")
     assert page.status_code == 500
@@ -103,6 +110,10 @@ def test_unexpected_errors_show_no_stack_trace(database_url):
     assert "secret" not in api.get_data(as_text=True)
     assert api.get_json()["error"]["status"] == 500
     assert "A message of our own." in client.get("/bad").get_data(as_text=True)
+    # A failed statement is rolled back, so the error page renders (it reads the signed-in user, for one).
+    failed = client.get("/broken-query")
+    assert failed.status_code == 500
+    assert "Something went wrong" in failed.get_data(as_text=True)
 
 
 def test_views_without_an_access_rule_stop_the_app(database_url):
