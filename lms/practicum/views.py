@@ -32,6 +32,7 @@ from lms.core.errors import render_error
 from lms.core.i18n import current_language
 from lms.core.prefectures import BY_CODE
 from lms.core.prefectures import choices as prefecture_choices
+from lms.curriculum.models import Cohort, Enrolment
 from lms.practicum import files, operations, rubric
 from lms.practicum.compare import diff_sections
 from lms.practicum.models import (
@@ -332,21 +333,13 @@ def attachment(attachment_id: int) -> Any:
 # Graders
 
 
-def _cohort_filter(stmt: sa.Select[Any], cohort: str) -> sa.Select[Any]:
-    """Hook: cohorts come from the curriculum feature. When it registers a filter in
-    ``app.extensions["lms_practicum_cohort_filter"]`` (stmt, cohort id -> stmt, on ``Report.author_id``) the queue
-    uses it; until then the cohort filter is not offered."""
-    hook = current_app.extensions.get("lms_practicum_cohort_filter")
-    return hook(stmt, cohort) if hook and cohort else stmt
-
-
 @bp.get("/queue")
 @requires(Permission.PRACTICUM_GRADE)
 def queue() -> str:
     track = request.args.get("track", "")
     prefecture = request.args.get("prefecture", "")
     waiting = request.args.get("waiting", "")
-    cohort = request.args.get("cohort", "").strip()[:64]
+    cohort = request.args.get("cohort", "")
     admin = operations.is_administrator(current_user)
     mine = operations.graded_track_ids(current_user.id)
     names = _track_names()
@@ -356,6 +349,8 @@ def queue() -> str:
         abort(400, _("Unknown prefecture code."))
     if waiting not in WAITING:
         abort(400, _("Unknown waiting time."))
+    if cohort and (not cohort.isdigit() or db.session.get(Cohort, int(cohort)) is None):
+        abort(400, _("Unknown cohort."))
     stmt = (
         sa.select(Report, User)
         .join(User, User.id == Report.author_id)
@@ -371,7 +366,8 @@ def queue() -> str:
         stmt = stmt.where(User.prefecture_code == prefecture)
     if WAITING[waiting]:
         stmt = stmt.where(Report.submitted_at <= utcnow() - timedelta(days=WAITING[waiting]))
-    stmt = _cohort_filter(stmt, cohort)
+    if cohort:  # trainees enrolled in any course as part of the cohort (cohorts belong to the curriculum)
+        stmt = stmt.where(Report.author_id.in_(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == int(cohort))))
     rows = db.session.execute(stmt.limit(200)).all()
     now = utcnow()
     items = []
@@ -386,7 +382,8 @@ def queue() -> str:
         track_choices=sorted(names) if admin else sorted(mine), filters={
             "track": track, "prefecture": prefecture, "waiting": waiting, "cohort": cohort},
         prefectures=prefecture_choices(current_language(), blank=False),
-        cohorts_available="lms_practicum_cohort_filter" in current_app.extensions, admin=admin, mine=mine,
+        cohorts=db.session.scalars(sa.select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.name)).all(),
+        admin=admin, mine=mine,
     )
 
 

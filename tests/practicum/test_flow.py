@@ -367,3 +367,26 @@ def test_a_concurrent_write_to_the_same_report_is_refused(client, login, sample)
         operations.submit(report, practicum, actor_id=sample.trainee.id, max_submissions=3)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportVersion)) == 0
+
+
+def test_queue_filters_by_cohort(client, login, sample):
+    from datetime import date
+
+    from lms.curriculum.models import Cohort, Course, Enrolment, Level
+
+    course = Course(slug="cohort-course", level=Level.FOUNDATION, estimated_hours=1, content_hash="x")
+    cohort = Cohort(name="Niigata spring 2027", starts_on=date(2027, 4, 1), ends_on=date(2027, 9, 30))
+    db.session.add_all([course, cohort])
+    db.session.flush()
+    db.session.add(Enrolment(user_id=sample.trainee.id, course_id=course.id, cohort_id=cohort.id))
+    db.session.commit()
+    login(sample.trainee)
+    client.post(EDIT, data=form_data(GOOD_TEXTS, "submit"))
+    _switch(client, login, sample.other)
+    client.post(EDIT, data=form_data(GOOD_TEXTS, "submit"))
+    _switch(client, login, sample.grader)
+    page = client.get(f"/practicum/queue?cohort={cohort.id}").get_data(as_text=True)
+    assert "Niigata spring 2027" in page
+    assert "Hanako Sato" in page and sample.other.name_latin not in page
+    assert client.get("/practicum/queue?cohort=abc").status_code == 400
+    assert client.get("/practicum/queue?cohort=999999").status_code == 400
