@@ -469,16 +469,17 @@ class Ordering(QuestionType):
         return {"items": [{"id": i, "text": _pick(by_id[i]["text"], lang)} for i in layout["items"]]}
 
     def from_form(self, definition: Mapping[str, Any], layout: Mapping[str, Any], form: Any, name: str) -> Any:
-        positions: dict[str, Any] = {}
+        numbered: dict[str, int] = {}
         for item in layout["items"]:
             value = form.get(f"{name}.{item}")
             if value in (None, ""):
-                return None
-            positions[item] = value
-        try:
-            numbered = {item: int(value) for item, value in positions.items()}
-        except (TypeError, ValueError):
-            raise ResponseError("Each position must be a number.") from None
+                continue
+            try:
+                numbered[item] = int(value)
+            except (TypeError, ValueError):
+                raise ResponseError("Each position must be a number.") from None
+        if len(numbered) != len(layout["items"]):
+            return None
         order = sorted(layout["items"], key=lambda item: (numbered[item], layout["items"].index(item)))
         return order
 

@@ -154,9 +154,12 @@ def _form_answers(attempt: Attempt) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for response in attempt.responses:
         definition = response.version.definition
-        answers[response.question_id] = types.get(definition["type"]).from_form(
+        value = types.get(definition["type"]).from_form(
             definition, response.layout, request.form, f"q-{response.question_id}"
         )
+        # A field the form did not send leaves the saved answer alone (autosave clears answers explicitly).
+        if value is not None and value != []:
+            answers[response.question_id] = value
     return answers
 
 
