@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.db import UTCDateTime, db, enum_type, utcnow
+from lms.curriculum.models import Course, Lesson
 
 
 class QuizKind(enum.StrEnum):
@@ -102,9 +103,9 @@ class Quiz(db.Model):
     __tablename__ = "quizzes"
 
     id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
-    #: The course's slug (courses/<slug>/) and, for a lesson quiz, the lesson's key "NN-slug".
-    course_slug: Mapped[str] = mapped_column(sa.String(100), index=True)
-    lesson_key: Mapped[str | None] = mapped_column(sa.String(100))
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    #: The lesson a lesson quiz closes; null for a final exam.
+    lesson_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lessons.id"), index=True)
     kind: Mapped[QuizKind] = mapped_column(enum_type(QuizKind, "quiz_kind"))
     title: Mapped[dict[str, str]] = mapped_column(sa.JSON)
     #: The pools as in the file: [{bank, tags, units, draw}].
@@ -121,6 +122,17 @@ class Quiz(db.Model):
     review: Mapped[ReviewPolicy] = mapped_column(enum_type(ReviewPolicy, "review_policy"))
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     retired: Mapped[bool] = mapped_column(default=False)
+
+    course: Mapped[Course] = relationship()
+    lesson: Mapped[Lesson | None] = relationship()
+
+    @property
+    def course_slug(self) -> str:
+        return self.course.slug
+
+    __table_args__ = (
+        sa.CheckConstraint("(kind = 'lesson') = (lesson_id IS NOT NULL)", name="lesson_iff_lesson_quiz"),
+    )
 
 
 class Attempt(db.Model):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from lms.core.access import Permission, Role
 from lms.core.db import db
+from lms.curriculum.models import Course
 from lms.quizzes.models import Quiz
 
 
@@ -24,12 +25,18 @@ def may_see_results(user: Any, quiz: Quiz) -> bool:
     if not user.can(Permission.QUIZ_RESULTS):
         return False
     owned = owned_course_slugs(user)
-    return owned is None or quiz.course_slug in owned
+    return owned is None or quiz.course.slug in owned
 
 
 def visible_quizzes(user: Any) -> list[Quiz]:
-    stmt = sa.select(Quiz).where(Quiz.retired.is_(False)).order_by(Quiz.course_slug, Quiz.kind, Quiz.id)
+    stmt = (
+        sa.select(Quiz)
+        .join(Course, Course.id == Quiz.course_id)
+        .where(Quiz.retired.is_(False))
+        .options(sa.orm.contains_eager(Quiz.course))
+        .order_by(Course.slug, Quiz.kind, Quiz.id)
+    )
     owned = owned_course_slugs(user)
     if owned is not None:
-        stmt = stmt.where(Quiz.course_slug.in_(owned))
+        stmt = stmt.where(Course.slug.in_(owned))
     return list(db.session.scalars(stmt))

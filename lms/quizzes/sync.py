@@ -8,6 +8,7 @@ import copy
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from lms.core.content import Changes, Problems
 from lms.core.db import db
 from lms.core.markdown import render
+from lms.curriculum.models import Course, Lesson
 from lms.quizzes import files, types
 from lms.quizzes.models import Bank, CaseStudy, GradingMethod, Question, QuestionVersion, Quiz, QuizKind, ReviewPolicy
 
@@ -46,13 +48,30 @@ def render_definition(question_type: str, definition: Mapping[str, Any]) -> dict
     return out
 
 
+def courses_in_database() -> dict[str, Any]:
+    """The courses as the database has them, in the shape the "courses" source parses to (used when no
+    "courses" source runs before this one): slug -> object with ``lessons`` keyed "NN-slug" with ``quiz``."""
+    courses: dict[str, Any] = {}
+    for course in db.session.scalars(sa.select(Course).where(Course.retired.is_(False))):
+        courses[course.slug] = SimpleNamespace(lessons={})
+    rows = db.session.execute(
+        sa.select(Course.slug, Lesson.key, Lesson.quiz_id)
+        .join(Lesson, Lesson.course_id == Course.id)
+        .where(Course.retired.is_(False), Lesson.retired.is_(False))
+    )
+    for slug, key, quiz_id in rows:
+        courses[slug].lessons[key] = SimpleNamespace(quiz=quiz_id)
+    return courses
+
+
 class AssessmentsSource:
     name = "assessments"
 
     def parse(self, root: Path, parsed: Mapping[str, Any], problems: Problems) -> files.Assessments:
         result = files.Assessments()
         files.parse_banks(root, problems, result)
-        files.parse_quizzes(root, problems, result, parsed.get("courses"))
+        courses = parsed["courses"] if "courses" in parsed else courses_in_database()
+        files.parse_quizzes(root, problems, result, courses)
         return result
 
     def write(self, result: files.Assessments, parsed: Mapping[str, Any]) -> Changes:
@@ -138,6 +157,8 @@ class AssessmentsSource:
 
     def _write_quizzes(self, result: files.Assessments, changes: Changes) -> None:
         rows = {q.id: q for q in db.session.scalars(sa.select(Quiz))}
+        courses = {c.slug: c for c in db.session.scalars(sa.select(Course))}
+        lessons = {(l.course_id, l.key): l for l in db.session.scalars(sa.select(Lesson))}
         for quiz in result.quizzes.values():
             row = rows.get(quiz.id)
             digest = quiz.content_hash
@@ -150,7 +171,9 @@ class AssessmentsSource:
                 changes.added.append(f"quiz:{quiz.id}")
             else:
                 changes.changed.append(f"quiz:{quiz.id}")
-            row.course_slug, row.lesson_key, row.kind = quiz.course, quiz.lesson, QuizKind(quiz.kind)
+            course = courses[quiz.course]
+            row.course_id, row.kind = course.id, QuizKind(quiz.kind)
+            row.lesson_id = lessons[(course.id, quiz.lesson)].id if quiz.lesson else None
             row.title = quiz.title
             row.pools = [{"bank": p.bank, "tags": list(p.tags), "units": list(p.units), "draw": p.draw}
                          for p in quiz.pools]

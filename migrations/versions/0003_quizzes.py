@@ -1,8 +1,8 @@
 """quizzes
 
 Revision ID: 0003
-Revises: 0001
-Create Date: 2026-11-21 20:12:37.980537
+Revises: 0002
+Create Date: 2026-11-21 20:15:45.160738
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -25,55 +25,6 @@ def upgrade():
     sa.Column('retired', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_banks'))
     )
-    op.create_table('quizzes',
-    sa.Column('id', sa.String(length=100), nullable=False),
-    sa.Column('course_slug', sa.String(length=100), nullable=False),
-    sa.Column('lesson_key', sa.String(length=100), nullable=True),
-    sa.Column('kind', sa.Enum('lesson', 'final', name='quiz_kind', native_enum=False, create_constraint=True), nullable=False),
-    sa.Column('title', sa.JSON(), nullable=False),
-    sa.Column('pools', sa.JSON(), nullable=False),
-    sa.Column('shuffle_questions', sa.Boolean(), nullable=False),
-    sa.Column('shuffle_options', sa.Boolean(), nullable=False),
-    sa.Column('time_limit_minutes', sa.Integer(), nullable=True),
-    sa.Column('attempts_allowed', sa.Integer(), nullable=True),
-    sa.Column('grading', sa.Enum('highest', 'last', 'average', name='grading_method', native_enum=False, create_constraint=True), nullable=False),
-    sa.Column('pass_mark', sa.Float(), nullable=False),
-    sa.Column('available_from', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('available_until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('review', sa.Enum('after_attempt', 'after_close', 'never', name='review_policy', native_enum=False, create_constraint=True), nullable=False),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('retired', sa.Boolean(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_quizzes'))
-    )
-    with op.batch_alter_table('quizzes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_quizzes_course_slug'), ['course_slug'], unique=False)
-
-    op.create_table('quiz_attempts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('quiz_id', sa.String(length=100), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('open', 'graded', name='attempt_status', native_enum=False, create_constraint=True), nullable=False),
-    sa.Column('seed', sa.BigInteger(), nullable=False),
-    sa.Column('quiz_hash', sa.String(length=64), nullable=False),
-    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('deadline', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_saved_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('graded_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('points', sa.Float(), nullable=True),
-    sa.Column('max_points', sa.Float(), nullable=False),
-    sa.Column('percent', sa.Float(), nullable=True),
-    sa.CheckConstraint('number >= 1', name=op.f('ck_quiz_attempts_number_positive')),
-    sa.ForeignKeyConstraint(['quiz_id'], ['quizzes.id'], name=op.f('fk_quiz_attempts_quiz_id_quizzes')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_quiz_attempts_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_attempts')),
-    sa.UniqueConstraint('quiz_id', 'user_id', 'number', name=op.f('uq_quiz_attempts_quiz_id_user_id_number'))
-    )
-    with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
-        batch_op.create_index('ix_quiz_attempts_quiz_status', ['quiz_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_quiz_attempts_user_id'), ['user_id'], unique=False)
-
     op.create_table('quiz_case_studies',
     sa.Column('id', sa.String(length=100), nullable=False),
     sa.Column('bank_id', sa.String(length=100), nullable=False),
@@ -107,6 +58,59 @@ def upgrade():
     with op.batch_alter_table('quiz_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quiz_questions_bank_id'), ['bank_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_quiz_questions_case_study_id'), ['case_study_id'], unique=False)
+
+    op.create_table('quizzes',
+    sa.Column('id', sa.String(length=100), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('lesson_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.Enum('lesson', 'final', name='quiz_kind', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('title', sa.JSON(), nullable=False),
+    sa.Column('pools', sa.JSON(), nullable=False),
+    sa.Column('shuffle_questions', sa.Boolean(), nullable=False),
+    sa.Column('shuffle_options', sa.Boolean(), nullable=False),
+    sa.Column('time_limit_minutes', sa.Integer(), nullable=True),
+    sa.Column('attempts_allowed', sa.Integer(), nullable=True),
+    sa.Column('grading', sa.Enum('highest', 'last', 'average', name='grading_method', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('pass_mark', sa.Float(), nullable=False),
+    sa.Column('available_from', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('available_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('review', sa.Enum('after_attempt', 'after_close', 'never', name='review_policy', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('retired', sa.Boolean(), nullable=False),
+    sa.CheckConstraint("(kind = 'lesson') = (lesson_id IS NOT NULL)", name=op.f('ck_quizzes_lesson_iff_lesson_quiz')),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_quizzes_course_id_courses')),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_quizzes_lesson_id_lessons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quizzes'))
+    )
+    with op.batch_alter_table('quizzes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quizzes_course_id'), ['course_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quizzes_lesson_id'), ['lesson_id'], unique=False)
+
+    op.create_table('quiz_attempts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('quiz_id', sa.String(length=100), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('open', 'graded', name='attempt_status', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('seed', sa.BigInteger(), nullable=False),
+    sa.Column('quiz_hash', sa.String(length=64), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('deadline', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_saved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('graded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('points', sa.Float(), nullable=True),
+    sa.Column('max_points', sa.Float(), nullable=False),
+    sa.Column('percent', sa.Float(), nullable=True),
+    sa.CheckConstraint('number >= 1', name=op.f('ck_quiz_attempts_number_positive')),
+    sa.ForeignKeyConstraint(['quiz_id'], ['quizzes.id'], name=op.f('fk_quiz_attempts_quiz_id_quizzes')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_quiz_attempts_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_attempts')),
+    sa.UniqueConstraint('quiz_id', 'user_id', 'number', name=op.f('uq_quiz_attempts_quiz_id_user_id_number'))
+    )
+    with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_quiz_attempts_quiz_status', ['quiz_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quiz_attempts_user_id'), ['user_id'], unique=False)
 
     op.create_table('quiz_question_versions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -159,6 +163,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quiz_question_versions_question_id'))
 
     op.drop_table('quiz_question_versions')
+    with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quiz_attempts_user_id'))
+        batch_op.drop_index('ix_quiz_attempts_quiz_status')
+
+    op.drop_table('quiz_attempts')
+    with op.batch_alter_table('quizzes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quizzes_lesson_id'))
+        batch_op.drop_index(batch_op.f('ix_quizzes_course_id'))
+
+    op.drop_table('quizzes')
     with op.batch_alter_table('quiz_questions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quiz_questions_case_study_id'))
         batch_op.drop_index(batch_op.f('ix_quiz_questions_bank_id'))
@@ -168,14 +182,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quiz_case_studies_bank_id'))
 
     op.drop_table('quiz_case_studies')
-    with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_quiz_attempts_user_id'))
-        batch_op.drop_index('ix_quiz_attempts_quiz_status')
-
-    op.drop_table('quiz_attempts')
-    with op.batch_alter_table('quizzes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_quizzes_course_slug'))
-
-    op.drop_table('quizzes')
     op.drop_table('quiz_banks')
     # ### end Alembic commands ###
