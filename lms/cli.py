@@ -6,7 +6,7 @@ from flask.cli import FlaskGroup
 
 from lms import create_app
 
-cli = FlaskGroup(create_app=lambda: create_app(), help="The IP Management Support Network LMS.")
+cli = FlaskGroup(create_app=create_app, help="The IP Management Support Network LMS.")
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ from lms.core.extensions import limiter
 from tests.helpers import PASSWORD, app_config
 
 
-
 def _database_url(tmp_path_factory: pytest.TempPathFactory, worker: str) -> str:
     """A database of this run's own: a SQLite file, or a fresh PostgreSQL database per xdist worker."""
     base = os.environ.get("LMS_TEST_DATABASE_URL")

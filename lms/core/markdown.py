@@ -77,7 +77,7 @@ class _LinkExtension(Extension):
         self.resolve = resolve
         self.broken = broken
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_LinkRewriter(md, self.resolve, self.broken), "lms_links", 5)
 
 

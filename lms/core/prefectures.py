@@ -105,4 +105,4 @@ def name(code: str | None, locale: str) -> str:
 def choices(locale: str, *, blank: bool = True) -> list[tuple[str, str]]:
     """Form choices in JIS order, labelled in ``locale``."""
     rows = [(p.code, f"{p.code} {name(p.code, locale)}") for p in PREFECTURES]
-    return [("", str(_l("Choose a prefecture")))] + rows if blank else rows
+    return [("", str(_l("Choose a prefecture"))), *rows] if blank else rows

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
-
 from flask_babel import gettext as _
 
 from lms.core.access import public

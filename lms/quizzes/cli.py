@@ -31,7 +31,9 @@ def assessments() -> None:
               help="Where to write (default: assessments/banks/BANK.yml under the content root).")
 @click.option("--force", is_flag=True, help="Replace an existing bank file.")
 @with_appcontext
-def import_gift(file: Path, bank: str, title: str | None, lang: str | None, out: Path | None, force: bool) -> None:
+def import_gift(  # noqa: PLR0917 - click passes the options positionally
+    file: Path, bank: str, title: str | None, lang: str | None, out: Path | None, force: bool
+) -> None:
     """Convert a Moodle GIFT FILE into a question bank in our format, and list what could not be taken."""
     if not files.ID.match(bank):
         raise click.ClickException("--bank must be lower-case ASCII letters, digits and hyphens")

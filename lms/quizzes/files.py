@@ -198,7 +198,7 @@ def parse_bank(path: Path, problems: Problems, result: Assessments) -> None:
         problems.add(path, data.line, "bank: 'questions' must be a list")
         questions = []
     for item in questions:
-        question = parse_question(item, path, problems, result, bank_id, None)
+        question = parse_question(item, path, problems, result, bank=bank_id, case=None)
         if question:
             bank.question_ids.append(question.id)
     cases = data.get("case_studies") or []
@@ -211,7 +211,9 @@ def parse_bank(path: Path, problems: Problems, result: Assessments) -> None:
         problems.add(path, data.line, "bank: it has no questions and no case studies")
 
 
-def _check_unique_id(value: Any, line: int, path: Path, problems: Problems, result: Assessments, what: str) -> bool:
+def _check_unique_id(
+    value: Any, line: int, path: Path, problems: Problems, result: Assessments, *, what: str
+) -> bool:
     if not isinstance(value, str) or not ID.match(value):
         problems.add(path, line, f"{what}: 'id' must be lower-case ASCII letters, digits and hyphens (found {value!r})")
         return False
@@ -229,7 +231,7 @@ def parse_case_study(item: Any, path: Path, problems: Problems, result: Assessme
     check_keys(item, path, problems, required={"id", "title", "scenario", "source", "questions"}, optional=set(),
                what="case study")
     cid = item.get("id")
-    if not _check_unique_id(cid, item.line, path, problems, result, "case study"):
+    if not _check_unique_id(cid, item.line, path, problems, result, what="case study"):
         return
     source = item.get("source")
     if not isinstance(source, str) or not source.strip():
@@ -246,7 +248,7 @@ def parse_case_study(item: Any, path: Path, problems: Problems, result: Assessme
         problems.add(path, item.line, f"case study '{cid}': 'questions' must be a non-empty list")
         return
     for q in questions:
-        question = parse_question(q, path, problems, result, bank.id, cid)
+        question = parse_question(q, path, problems, result, bank=bank.id, case=cid)
         if question:
             case.question_ids.append(question.id)
             bank.question_ids.append(question.id)
@@ -254,7 +256,7 @@ def parse_case_study(item: Any, path: Path, problems: Problems, result: Assessme
 
 
 def parse_question(
-    item: Any, path: Path, problems: Problems, result: Assessments, bank: str, case: str | None
+    item: Any, path: Path, problems: Problems, result: Assessments, *, bank: str, case: str | None
 ) -> Question | None:
     if not isinstance(item, LineDict):
         problems.add(path, getattr(item, "line", None), "question: must be a mapping")
@@ -268,7 +270,7 @@ def parse_question(
         return None
     ok = check_keys(item, path, problems, required=COMMON_REQUIRED | qtype.required,
                     optional=COMMON_OPTIONAL | qtype.optional, what=what)
-    ok = _check_unique_id(qid, item.line, path, problems, result, "question") and ok
+    ok = _check_unique_id(qid, item.line, path, problems, result, what="question") and ok
     count = len(problems)
     stem = _bilingual(item, "stem", path, problems, what)
     explanation = _bilingual(item, "explanation", path, problems, what)
@@ -367,7 +369,8 @@ def check_lesson_quizzes(problems: Problems, result: Assessments, courses: Mappi
             where = getattr(lesson, "path", None) or f"courses/{slug}/{key}.md"
             if quiz is None:
                 problems.add(where, getattr(lesson, "line", None) or 1,
-                             f"lesson '{slug}/{key}' names quiz '{named}', which no file in assessments/quizzes/ defines")
+                             f"lesson '{slug}/{key}' names quiz '{named}', which no file in "
+                             "assessments/quizzes/ defines")
             elif quiz.course != slug or quiz.lesson != key:
                 problems.add(where, getattr(lesson, "line", None) or 1,
                              f"lesson '{slug}/{key}' names quiz '{named}', which belongs to "
@@ -466,7 +469,9 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _pool(raw: Any, path: Path, problems: Problems, result: Assessments, what: str) -> Pool | None:
+def _pool(  # noqa: PLR0911, PLR0912 - one check after another, each reported
+    raw: Any, path: Path, problems: Problems, result: Assessments, what: str
+) -> Pool | None:
     if not isinstance(raw, LineDict):
         problems.add(path, getattr(raw, "line", None), f"{what}: a pool must be a mapping with 'bank'")
         return None

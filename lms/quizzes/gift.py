@@ -376,5 +376,5 @@ def _matching(tokens: list[tuple[str, str]], lang: str | None) -> dict[str, Any]
 
 def to_yaml(bank: str, title: str, questions: list[dict[str, Any]]) -> str:
     document = {"bank": bank, "title": _text(title, None), "questions": questions}
-    header = f"# Imported from Moodle GIFT by `lms assessments import-gift`. Review the placeholders.\n"
+    header = "# Imported from Moodle GIFT by `lms assessments import-gift`. Review the placeholders.\n"
     return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)

@@ -143,7 +143,9 @@ class Attempt(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     #: 1, 2, 3... per user and quiz; unique, so two concurrent starts cannot both create attempt n.
     number: Mapped[int]
-    status: Mapped[AttemptStatus] = mapped_column(enum_type(AttemptStatus, "attempt_status"), default=AttemptStatus.OPEN)
+    status: Mapped[AttemptStatus] = mapped_column(
+        enum_type(AttemptStatus, "attempt_status"), default=AttemptStatus.OPEN
+    )
     #: Seeds the draw and the shuffles of this attempt.
     seed: Mapped[int] = mapped_column(sa.BigInteger)
     #: The quiz definition's hash when the attempt started (the content version the trainee met).

@@ -325,14 +325,11 @@ def regrade(quiz_id: str, actor_id: int, reason: str) -> dict[str, int]:
         raise QuizError(_("Say why the quiz is regraded (for example, which key was corrected)."), 422)
     if get_quiz(quiz_id) is None:
         raise QuizError(_("There is no such quiz."), 404)
-    current = {
-        q_id: v
-        for q_id, v in db.session.execute(
+    current = dict(db.session.execute(
             sa.select(QuestionVersion.question_id, QuestionVersion)
             .join(Question, Question.id == QuestionVersion.question_id)
             .where(QuestionVersion.version == Question.current_version)
-        ).all()
-    }
+        ).all())
     attempts = db.session.scalars(
         sa.select(Attempt)
         .where(Attempt.quiz_id == quiz_id, Attempt.status == AttemptStatus.GRADED)
@@ -343,10 +340,14 @@ def regrade(quiz_id: str, actor_id: int, reason: str) -> dict[str, int]:
         before = attempt.percent
         for response in attempt.responses:
             latest = current.get(response.question_id)
-            if latest is not None and latest.id != response.version_id:
-                if latest.definition_type == response.version.definition_type and _same_layout(latest, response):
-                    response.version_id = latest.id
-                    response.version = latest
+            if (
+                latest is not None
+                and latest.id != response.version_id
+                and latest.definition_type == response.version.definition_type
+                and _same_layout(latest, response)
+            ):
+                response.version_id = latest.id
+                response.version = latest
         _grade(attempt)
         if attempt.percent != before:
             changed += 1

@@ -74,8 +74,8 @@ def results(quiz: Quiz, cohort: str | None) -> list[ResultRow]:
     if cohort:
         stmt = stmt.where(cohort_col == cohort)
     rows = []
-    for user_id, email, name_ja, name_latin, cohort_value, count, value, submitted in db.session.execute(stmt):
-        value = None if value is None else round(float(value), 4)
+    for user_id, email, name_ja, name_latin, cohort_value, count, raw, submitted in db.session.execute(stmt):
+        value = None if raw is None else round(float(raw), 4)
         rows.append(ResultRow(user_id, email, name_latin or name_ja or email, cohort_value, count, value,
                               grading.passed(value, quiz.pass_mark), _aware(submitted)))
     return rows

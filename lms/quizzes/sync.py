@@ -158,7 +158,7 @@ class AssessmentsSource:
     def _write_quizzes(self, result: files.Assessments, changes: Changes) -> None:
         rows = {q.id: q for q in db.session.scalars(sa.select(Quiz))}
         courses = {c.slug: c for c in db.session.scalars(sa.select(Course))}
-        lessons = {(l.course_id, l.key): l for l in db.session.scalars(sa.select(Lesson))}
+        lessons = {(le.course_id, le.key): le for le in db.session.scalars(sa.select(Lesson))}
         for quiz in result.quizzes.values():
             row = rows.get(quiz.id)
             digest = quiz.content_hash

@@ -276,12 +276,13 @@ class TrueFalse(QuestionType):
             report(line, "true_false: 'answer' must be true or false")
             return None
         feedback = data.get("feedback")
-        if feedback is not None:
-            if not isinstance(feedback, Mapping) or not set(feedback) <= {True, False} or not all(
-                is_bilingual(v) for v in feedback.values()
-            ):
-                report(_line(feedback, line), "true_false: 'feedback' must map true and/or false to bilingual texts")
-                return None
+        if feedback is not None and (
+            not isinstance(feedback, Mapping)
+            or not set(feedback) <= {True, False}
+            or not all(is_bilingual(v) for v in feedback.values())
+        ):
+            report(_line(feedback, line), "true_false: 'feedback' must map true and/or false to bilingual texts")
+            return None
         return {
             "answer": answer,
             "feedback": {"true": dict(feedback.get(True) or {}), "false": dict(feedback.get(False) or {})}
@@ -480,8 +481,7 @@ class Ordering(QuestionType):
                 raise ResponseError("Each position must be a number.") from None
         if len(numbered) != len(layout["items"]):
             return None
-        order = sorted(layout["items"], key=lambda item: (numbered[item], layout["items"].index(item)))
-        return order
+        return sorted(layout["items"], key=lambda item: (numbered[item], layout["items"].index(item)))
 
     def clean(self, definition: Mapping[str, Any], layout: Mapping[str, Any], raw: Any) -> Any:
         if raw is None:

@@ -41,7 +41,10 @@ def _own_attempt(attempt_id: int) -> Attempt:
     attempt = db.session.scalar(
         sa.select(Attempt)
         .where(Attempt.id == attempt_id)
-        .options(sa.orm.selectinload(Attempt.responses).joinedload(QuizResponse.version), sa.orm.joinedload(Attempt.quiz))
+        .options(
+            sa.orm.selectinload(Attempt.responses).joinedload(QuizResponse.version),
+            sa.orm.joinedload(Attempt.quiz),
+        )
     )
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
@@ -70,7 +73,8 @@ def start(quiz_id: str) -> Any:
         except sa.exc.IntegrityError:
             # A concurrent start (double click, second tab) created this attempt number first: resume it.
             db.session.rollback()
-            attempt = next(a for a in operations.attempts_of(current_user.id, quiz.id) if a.status == AttemptStatus.OPEN)
+            attempts = operations.attempts_of(current_user.id, quiz.id)
+            attempt = next(a for a in attempts if a.status == AttemptStatus.OPEN)
         if error is None:
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     attempts = operations.attempts_of(current_user.id, quiz.id)

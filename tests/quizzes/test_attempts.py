@@ -22,7 +22,7 @@ def _attempt(attempt_id: int) -> Attempt:
     return db.session.get(Attempt, attempt_id)
 
 
-def _key(response: Response):
+def _key(response: Response):  # noqa: PLR0911
     """The right answer of a response, in the API's form (what a trainee who knows it would send)."""
     d = response.version.definition
     kind = d["type"]
@@ -58,7 +58,8 @@ def test_start_fixes_questions_and_option_order(client, make_user, login):
     assert "Quiz: basics" in page.get_data(as_text=True)
     attempt_id = start(client, "sample-01")
     attempt = _attempt(attempt_id)
-    assert attempt.status == AttemptStatus.OPEN and attempt.number == 1
+    assert attempt.status == AttemptStatus.OPEN
+    assert attempt.number == 1
     assert len(attempt.responses) == 9  # 7 questions and a case study of 2
     layout = [(r.question_id, r.layout) for r in attempt.responses]
     # The case study's questions stay together, in order.
@@ -175,7 +176,8 @@ def test_partial_answers_score_partially(client, make_user, login):
     assert scores["s-multi"] == 1.0
     assert scores["s-numeric"] == 1.0
     assert scores["s-tf"] == 0.0
-    assert attempt.points == 2.0 and attempt.percent == 20.0
+    assert attempt.points == 2.0
+    assert attempt.percent == 20.0
 
 
 def test_double_submit_and_replay_grade_once(client, make_user, login):
@@ -188,7 +190,8 @@ def test_double_submit_and_replay_grade_once(client, make_user, login):
     replay = client.post(f"/quizzes/attempts/{attempt_id}/submit", data={"q-s-single": "a"})
     assert first.status_code == replay.status_code == 302
     attempt = _attempt(attempt_id)
-    assert attempt.percent == 100.0 and attempt.graded_at == graded_at
+    assert attempt.percent == 100.0
+    assert attempt.graded_at == graded_at
     submits = db.session.scalar(
         sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "quiz.attempt.submit")
     )
@@ -229,7 +232,8 @@ def test_grading_method_average_and_review_never(client, make_user, login):
         percents.append(_attempt(attempt_id).percent)
         review = client.get(f"/quizzes/attempts/{attempt_id}/review").get_data(as_text=True)
         assert "are not shown" in review
-        assert "EXPLANATION" not in review and "FEEDBACK" not in review
+        assert "EXPLANATION" not in review
+        assert "FEEDBACK" not in review
     assert percents == [100.0, 0.0]
     assert operations.quiz_grade(user.id, "sample-final") == 50.0
     assert not operations.quiz_passed(user.id, "sample-final")
@@ -295,7 +299,8 @@ def test_an_expired_attempt_is_closed_when_reopened(client, make_user, login):
     attempt.deadline = utcnow() - timedelta(minutes=1)
     db.session.commit()
     response = client.get(f"/quizzes/attempts/{attempt_id}")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/review")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/review")
     assert _attempt(attempt_id).status == AttemptStatus.GRADED
 
 
@@ -335,7 +340,8 @@ def test_review_after_close(client, make_user, login):
     attempt_id = start(client, "sample-01")
     client.post(f"/quizzes/attempts/{attempt_id}/submit")
     html = client.get(f"/quizzes/attempts/{attempt_id}/review").get_data(as_text=True)
-    assert "EXPLANATION" not in html and "once the quiz has closed" in html
+    assert "EXPLANATION" not in html
+    assert "once the quiz has closed" in html
     quiz = db.session.get(Quiz, "sample-01")
     quiz.available_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
@@ -376,7 +382,8 @@ def test_answer_keys_never_in_the_html_or_json_of_an_open_attempt(client, make_u
             assert secret not in text, secret
     # The numeric key (10) and the true/false key are not in the page as data either.
     html = pages[0]
-    assert 'data-answer' not in html and "tolerance" not in html
+    assert 'data-answer' not in html
+    assert "tolerance" not in html
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -412,7 +419,9 @@ def _snapshot(attempt_id):
         ({}, 400, "JSON of the form"),
     ],
 )
-def test_bad_answers_are_refused_and_change_nothing(client, make_user, login, payload, status, message):
+def test_bad_answers_are_refused_and_change_nothing(  # noqa: PLR0917
+    client, make_user, login, payload, status, message
+):
     login(make_user())
     attempt_id = start(client, "sample-01")
     _save(client, attempt_id, {"s-single": "b"})

@@ -209,9 +209,14 @@ def test_item_statistics_flags():
 
 def test_item_statistics_degenerate_cases():
     empty = grading.item_statistics(grading.ItemSums(0, 0, 0, 0, 0, 0))
-    assert empty.facility is None and empty.discrimination is None and empty.flags == ()
+    assert empty.facility is None
+    assert empty.discrimination is None
+    assert empty.flags == ()
     one = grading.item_statistics(_sums([(1, 0.5)]))
-    assert one.facility == 1.0 and one.sd is None and one.discrimination is None
+    assert one.facility == 1.0
+    assert one.sd is None
+    assert one.discrimination is None
     # Everyone scored the same: no variance, no discrimination index (Moodle shows none either).
     same = grading.item_statistics(_sums([(1, 0.5), (1, 0.7)]))
-    assert same.discrimination is None and same.sd == 0.0
+    assert same.discrimination is None
+    assert same.sd == 0.0

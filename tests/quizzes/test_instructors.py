@@ -14,7 +14,7 @@ from lms.core.audit import AuditEntry
 from lms.core.db import db
 from lms.curriculum.models import Cohort, Course, Enrolment
 from lms.quizzes import operations, stats
-from lms.quizzes.models import Attempt, Question, QuestionVersion, Response
+from lms.quizzes.models import Question, QuestionVersion, Response
 from tests.quizzes.conftest import CONTENT
 
 pytestmark = pytest.mark.usefixtures("synced")
@@ -65,14 +65,18 @@ def class_of_four(make_user):
 
 
 def test_results_with_cohort_filter_and_csv(client, login, owner, class_of_four):
-    a, b, c, d = class_of_four
+    a, b, _c, _d = class_of_four
     login(owner)
     html = client.get("/quizzes/sample-01/results").get_data(as_text=True)
     for name in ("Aoki", "Baba", "Chiba", "Doi"):
         assert name in html
-    assert "Spring 2026" in html and "Autumn 2026" in html
+    assert "Spring 2026" in html
+    assert "Autumn 2026" in html
     spring = client.get("/quizzes/sample-01/results?cohort=Spring+2026").get_data(as_text=True)
-    assert "Aoki" in spring and "Baba" in spring and "Chiba" not in spring and "Doi" not in spring
+    assert "Aoki" in spring
+    assert "Baba" in spring
+    assert "Chiba" not in spring
+    assert "Doi" not in spring
     response = client.get("/quizzes/sample-01/results.csv?cohort=Spring+2026")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -112,7 +116,8 @@ def test_item_statistics(client, login, owner, class_of_four):
     assert "too_hard" in items["s-order"].stats.flags  # nobody answered it
     assert items["s-multi"].stats.facility == 0.25
     html = client.get("/quizzes/sample-01/statistics").get_data(as_text=True)
-    assert "negative discrimination" in html and "Facility index" in html
+    assert "negative discrimination" in html
+    assert "Facility index" in html
 
 
 def test_instructors_only_see_their_own_courses(client, login, make_user, class_of_four):
@@ -138,10 +143,11 @@ def test_trainees_cannot_see_results(client, login, make_user, class_of_four):
 def test_regrade_after_a_key_correction_is_audited(client, login, owner, class_of_four, content_copy):
     a, b, c, d = class_of_four
     before = {u.id: operations.quiz_grade(u.id, "sample-01") for u in class_of_four}
-    # The key of s-single was wrong: "a" is declared correct instead of "b". Correct the file and sync.
+    # The key of s-single is corrected (from b to a) in the file and synced: a new version of the question.
     bank = content_copy / "assessments" / "banks" / "sample.yml"
     text = bank.read_text(encoding="utf-8")
-    text = text.replace("        text: {en: 20 years from the filing date, ja: 出願日から20年}\n        correct: true\n",
+    right = "        text: {en: 20 years from the filing date, ja: 出願日から20年}\n"
+    text = text.replace(right + "        correct: true\n",
                         "        text: {en: 20 years from the filing date, ja: 出願日から20年}\n")
     text = text.replace("      - id: a\n        text: {en: 20 years from registration, ja: 設定登録から20年}\n",
                         "      - id: a\n        text: {en: 20 years from registration, ja: 設定登録から20年}\n"
@@ -163,13 +169,16 @@ def test_regrade_after_a_key_correction_is_audited(client, login, owner, class_o
     response = client.post("/quizzes/sample-01/regrade", data={"reason": "Key of s-single corrected"})
     assert response.status_code == 302
     after = {u.id: operations.quiz_grade(u.id, "sample-01") for u in class_of_four}
-    assert after[a.id] == before[a.id] - 10 and after[b.id] == before[b.id] - 10
-    assert after[c.id] == before[c.id] + 10 and after[d.id] == before[d.id]
+    assert after[a.id] == before[a.id] - 10
+    assert after[b.id] == before[b.id] - 10
+    assert after[c.id] == before[c.id] + 10
+    assert after[d.id] == before[d.id]
     entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "quiz.attempt.regrade")).all()
     assert len(entries) == 3
     assert all(e.reason == "Key of s-single corrected" and e.actor_id == owner.id for e in entries)
     summary = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "quiz.regrade"))
-    assert summary.details["changed"] == 3 and summary.details["attempts"] == 4
+    assert summary.details["changed"] == 3
+    assert summary.details["attempts"] == 4
     # The responses now point at the corrected version.
     version_2 = db.session.scalar(sa.select(QuestionVersion.id).where(QuestionVersion.question_id == "s-single",
                                                                       QuestionVersion.version == 2))
@@ -183,5 +192,6 @@ def test_unchanged_content_is_not_reprocessed(app):
 
     changes = content.sync(CONTENT)
     db.session.commit()
-    assert changes["assessments"].added == [] and changes["assessments"].changed == []
+    assert changes["assessments"].added == []
+    assert changes["assessments"].changed == []
     assert changes["assessments"].unchanged == 3  # one bank, two quizzes
