@@ -172,10 +172,17 @@ def _form_answers(attempt: Attempt) -> dict[str, Any]:
 def submit(attempt_id: int) -> Any:
     if (request.content_length or 0) > MAX_ANSWERS_BYTES:
         abort(413)
-    attempt = _own_attempt(attempt_id)
-    if attempt.status != AttemptStatus.OPEN:
+    review_url = url_for("quizzes.review", attempt_id=attempt_id)
+    # A replay or double click costs one small query: the status is checked before the questions are loaded.
+    status = db.session.scalar(
+        sa.select(Attempt.status).where(Attempt.id == attempt_id, Attempt.user_id == current_user.id)
+    )
+    if status is None:
+        abort(404)
+    if status != AttemptStatus.OPEN:
         flash(_("This attempt had already been submitted; it was graded once."), "info")
-        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+        return redirect(review_url)
+    attempt = _own_attempt(attempt_id)
     try:
         answers = _form_answers(attempt)
         graded = operations.submit_attempt(attempt, current_user.id, answers)
@@ -188,7 +195,7 @@ def submit(attempt_id: int) -> Any:
     db.session.commit()
     if not graded:
         flash(_("This attempt had already been submitted; it was graded once."), "info")
-    return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    return redirect(review_url)
 
 
 @bp.get("/attempts/<int:attempt_id>/review")
