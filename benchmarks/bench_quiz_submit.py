@@ -115,7 +115,9 @@ def prepare(content_root: Path) -> tuple[str, list[tuple[int, str, str]]]:
     from lms.quizzes import operations
     from lms.quizzes.models import Response
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": SECRET, "LMS_CONTENT_ROOT": str(content_root)})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": SECRET, "LMS_CONTENT_ROOT": str(content_root)}
+    )
     with app.app_context():
         upgrade()
         if not any(source.name == "courses" for source in content.sources()):
@@ -143,7 +145,9 @@ def prepare(content_root: Path) -> tuple[str, list[tuple[int, str, str]]]:
                 cookie = serializer.dumps(dict(session))
             sessions.append((attempt.id, cookie, token))
         db.session.commit()
-        answered = db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(Response.answer.is_not(None)))
+        answered = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Response).where(Response.answer.is_not(None))
+        )
         assert answered == TRAINEES * QUESTIONS
     return app.config["SESSION_COOKIE_NAME"], sessions
 

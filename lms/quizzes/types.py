@@ -19,6 +19,8 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
+
 from lms.quizzes import grading
 
 #: A reporter of problems in a file: ``report(line, message)``.
@@ -225,7 +227,7 @@ class SingleChoice(_Choice):
         if raw is None:
             return None
         if not isinstance(raw, str) or raw not in layout["options"]:
-            raise ResponseError("The chosen option is not one of this question's options.")
+            raise ResponseError(_l("The chosen option is not one of this question's options."))
         return raw
 
     def grade(self, definition: Mapping[str, Any], layout: Mapping[str, Any], response: Any) -> float:
@@ -250,9 +252,9 @@ class MultipleResponse(_Choice):
         if raw is None:
             return None
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise ResponseError("A multiple-response answer must be a list of option ids.")
+            raise ResponseError(_l("A multiple-response answer must be a list of option ids."))
         if not set(raw) <= set(layout["options"]):
-            raise ResponseError("A chosen option is not one of this question's options.")
+            raise ResponseError(_l("A chosen option is not one of this question's options."))
         return sorted(set(raw))
 
     def grade(self, definition: Mapping[str, Any], layout: Mapping[str, Any], response: Any) -> float:
@@ -301,7 +303,7 @@ class TrueFalse(QuestionType):
     def clean(self, definition: Mapping[str, Any], layout: Mapping[str, Any], raw: Any) -> Any:
         if raw is None or isinstance(raw, bool):
             return raw
-        raise ResponseError("A true/false answer must be true or false.")
+        raise ResponseError(_l("A true/false answer must be true or false."))
 
     def grade(self, definition: Mapping[str, Any], layout: Mapping[str, Any], response: Any) -> float:
         return grading.true_false(definition["answer"], response)
@@ -360,10 +362,10 @@ class Numeric(QuestionType):
             try:
                 raw = float(text)
             except ValueError:
-                raise ResponseError("Enter a number, such as 12 or 0.5.") from None
+                raise ResponseError(_l("Enter a number, such as 12 or 0.5.")) from None
         value = _number(raw)
         if value is None or abs(value) > 1e15:
-            raise ResponseError("Enter a number, such as 12 or 0.5.")
+            raise ResponseError(_l("Enter a number, such as 12 or 0.5."))
         return value
 
     def grade(self, definition: Mapping[str, Any], layout: Mapping[str, Any], response: Any) -> float:
@@ -406,9 +408,9 @@ class ShortText(QuestionType):
         if raw is None:
             return None
         if not isinstance(raw, str):
-            raise ResponseError("A short-text answer must be text.")
+            raise ResponseError(_l("A short-text answer must be text."))
         if len(raw) > MAX_TEXT_ANSWER:
-            raise ResponseError(f"An answer may be at most {MAX_TEXT_ANSWER} characters.")
+            raise ResponseError(_l("An answer may be at most %(n)d characters.", n=MAX_TEXT_ANSWER))
         return raw
 
     def grade(self, definition: Mapping[str, Any], layout: Mapping[str, Any], response: Any) -> float:
@@ -478,7 +480,7 @@ class Ordering(QuestionType):
             try:
                 numbered[item] = int(value)
             except (TypeError, ValueError):
-                raise ResponseError("Each position must be a number.") from None
+                raise ResponseError(_l("Each position must be a number.")) from None
         if len(numbered) != len(layout["items"]):
             return None
         return sorted(layout["items"], key=lambda item: (numbered[item], layout["items"].index(item)))
@@ -487,9 +489,9 @@ class Ordering(QuestionType):
         if raw is None:
             return None
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise ResponseError("An ordering answer must be a list of item ids.")
+            raise ResponseError(_l("An ordering answer must be a list of item ids."))
         if sorted(raw) != sorted(layout["items"]):
-            raise ResponseError("An ordering answer must list every item of the question once.")
+            raise ResponseError(_l("An ordering answer must list every item of the question once."))
         return raw
 
     def grade(self, definition: Mapping[str, Any], layout: Mapping[str, Any], response: Any) -> float:
@@ -575,22 +577,22 @@ class Matching(QuestionType):
                 try:
                     chosen[prompt] = int(value)
                 except ValueError:
-                    raise ResponseError("A matching choice must be one of the listed answers.") from None
+                    raise ResponseError(_l("A matching choice must be one of the listed answers.")) from None
         return chosen or None
 
     def clean(self, definition: Mapping[str, Any], layout: Mapping[str, Any], raw: Any) -> Any:
         if raw is None:
             return None
         if not isinstance(raw, Mapping):
-            raise ResponseError("A matching answer must map each prompt to a chosen answer.")
+            raise ResponseError(_l("A matching answer must map each prompt to a chosen answer."))
         cleaned: dict[str, int] = {}
         for prompt, index in raw.items():
             if prompt not in layout["prompts"]:
-                raise ResponseError("A matching answer names a prompt this question does not have.")
+                raise ResponseError(_l("A matching answer names a prompt this question does not have."))
             if index is None:
                 continue
             if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(layout["choices"]):
-                raise ResponseError("A matching choice must be one of the listed answers.")
+                raise ResponseError(_l("A matching choice must be one of the listed answers."))
             cleaned[prompt] = index
         return cleaned or None
 
