@@ -128,6 +128,8 @@ class LessonVersion(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    lesson: Mapped[Lesson] = relationship()
+
     __table_args__ = (
         sa.UniqueConstraint("lesson_id", "language", "version"),
         sa.CheckConstraint("origin IN ('sync', 'edit', 'restore')", name="origin"),
