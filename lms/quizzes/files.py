@@ -318,7 +318,8 @@ def parse_quizzes(root: Path, problems: Problems, result: Assessments, courses: 
                 problems.add(path, None, "quiz files end in .yml")
             elif path.suffix == ".yml":
                 parse_quiz_file(path, problems, result, courses)
-    if courses is not None:
+    # A content root without assessments/ (a courses-only checkout or fixture) has no quizzes to check against.
+    if courses is not None and (root / "assessments").is_dir():
         check_lesson_quizzes(problems, result, courses)
 
 
