@@ -192,6 +192,8 @@ def submit(attempt_id: int) -> Any:
     except operations.QuizError as error:
         db.session.rollback()
         return _render_attempt(attempt, error.message, error.status)
+    # Nothing is read after this commit but the signed-in user: keep it loaded rather than query it again.
+    db.session().expire_on_commit = False
     db.session.commit()
     if not graded:
         flash(_("This attempt had already been submitted; it was graded once."), "info")
