@@ -501,10 +501,12 @@ def test_autosave_needs_the_csrf_header(app, client, make_user, login):
 def test_pages_speak_japanese(client, make_user, login):
     login(make_user())
     page = client.get("/quizzes/sample-01/start", headers={"Accept-Language": "ja"}).get_data(as_text=True)
-    assert "受験を始める" in page and "確認テスト：基礎" in page
+    assert "受験を始める" in page
+    assert "確認テスト：基礎" in page
     attempt_id = start(client, "sample-01")
     page = client.get(f"/quizzes/attempts/{attempt_id}", headers={"Accept-Language": "ja"}).get_data(as_text=True)
-    assert "解答を提出する" in page and "日本の特許権の存続期間はどれか。" in page
+    assert "解答を提出する" in page
+    assert "日本の特許権の存続期間はどれか。" in page
     refused = client.post(f"/quizzes/attempts/{attempt_id}/answers", json={"answers": {"s-single": "z"}},
                           headers={"Accept-Language": "ja"})
     assert "この問題の選択肢ではありません" in refused.get_json()["error"]["message"]
