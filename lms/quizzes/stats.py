@@ -42,7 +42,7 @@ def _graded(quiz_id: str) -> Any:
     return sa.and_(Attempt.quiz_id == quiz_id, Attempt.status == AttemptStatus.GRADED)
 
 
-def results(quiz: Quiz, cohort: str | None) -> list[ResultRow]:
+def results(quiz: Quiz, cohort: str | None, *, limit: int | None = None, offset: int = 0) -> list[ResultRow]:
     """One row per user with a graded attempt: the grade by the quiz's method, computed in SQL."""
     last_number = (
         sa.select(Attempt.user_id, sa.func.max(Attempt.number).label("n"))
@@ -73,12 +73,24 @@ def results(quiz: Quiz, cohort: str | None) -> list[ResultRow]:
     stmt = courses_link.cohort_join(stmt, quiz)
     if cohort:
         stmt = stmt.where(cohort_col == cohort)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     rows = []
     for user_id, email, name_ja, name_latin, cohort_value, count, raw, submitted in db.session.execute(stmt):
         value = None if raw is None else round(float(raw), 4)
         rows.append(ResultRow(user_id, email, name_latin or name_ja or email, cohort_value, count, value,
                               grading.passed(value, quiz.pass_mark), _aware(submitted)))
     return rows
+
+
+def count_results(quiz: Quiz, cohort: str | None) -> int:
+    """How many users have a graded attempt (in the cohort), for paging the results."""
+    stmt = sa.select(sa.func.count(sa.distinct(Attempt.user_id))).select_from(User).join(
+        Attempt, Attempt.user_id == User.id
+    ).where(_graded(quiz.id))
+    if cohort:
+        stmt = courses_link.cohort_join(stmt, quiz).where(courses_link.cohort_column() == cohort)
+    return db.session.scalar(stmt) or 0
 
 
 def _aware(value: Any) -> datetime | None:

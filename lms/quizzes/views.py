@@ -28,6 +28,7 @@ bp = Blueprint(
 
 #: An autosave carries a few kilobytes; anything far larger is refused before it is parsed.
 MAX_ANSWERS_BYTES = 64 * 1024
+RESULTS_PAGE_SIZE = 100
 
 
 def _quiz_or_404(quiz_id: str) -> Quiz:
@@ -251,9 +252,17 @@ def _cohort() -> str:
 def results(quiz_id: str) -> Any:
     quiz = _managed_quiz(quiz_id)
     cohort = _cohort()
-    rows = stats.results(quiz, cohort or None)
-    return render_template("quizzes/results.html", quiz=quiz, rows=rows, cohort=cohort,
-                           cohorts=stats.cohorts(quiz))
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(400, _("The page must be a positive whole number."))
+    page_number = int(page)
+    total = stats.count_results(quiz, cohort or None)
+    pages = max(1, -(-total // RESULTS_PAGE_SIZE))
+    if page_number > pages:
+        abort(404)
+    rows = stats.results(quiz, cohort or None, limit=RESULTS_PAGE_SIZE, offset=(page_number - 1) * RESULTS_PAGE_SIZE)
+    return render_template("quizzes/results.html", quiz=quiz, rows=rows, cohort=cohort, total=total,
+                           page=page_number, pages=pages, cohorts=stats.cohorts(quiz))
 
 
 @bp.get("/<quiz_id>/results.csv")

@@ -510,3 +510,26 @@ def test_pages_speak_japanese(client, make_user, login):
     refused = client.post(f"/quizzes/attempts/{attempt_id}/answers", json={"answers": {"s-single": "z"}},
                           headers={"Accept-Language": "ja"})
     assert "この問題の選択肢ではありません" in refused.get_json()["error"]["message"]
+
+
+def test_numeric_answers_accept_full_width_digits_and_separators(client, make_user, login):
+    login(make_user())
+    attempt_id = start(client, "sample-01")
+    assert _save(client, attempt_id, {"s-numeric": "１０"}).status_code == 200
+    assert next(r for r in _attempt(attempt_id).responses if r.question_id == "s-numeric").answer == 10.0
+    assert _save(client, attempt_id, {"s-numeric": " 1,000 "}).status_code == 200
+    assert next(r for r in _attempt(attempt_id).responses if r.question_id == "s-numeric").answer == 1000.0
+
+
+def test_close_expired_command_grades_as_of_the_deadline(app, client, make_user, login):
+    login(make_user())
+    attempt_id = start(client, "sample-final")
+    attempt = _attempt(attempt_id)
+    attempt.deadline = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["assessments", "close-expired"])
+    assert result.exit_code == 0, result.output
+    assert "graded 1 expired attempt(s)" in result.output
+    attempt = _attempt(attempt_id)
+    assert attempt.status == AttemptStatus.GRADED
+    assert attempt.submitted_at == attempt.deadline

@@ -90,6 +90,24 @@ def test_results_with_cohort_filter_and_csv(client, login, owner, class_of_four)
     assert {r["passed"] for r in everyone} == {"no"}  # nobody reached 60 %
 
 
+def test_results_pages(client, login, owner, class_of_four, monkeypatch):
+    from lms.quizzes import views
+
+    monkeypatch.setattr(views, "RESULTS_PAGE_SIZE", 3)
+    login(owner)
+    first = client.get("/quizzes/sample-01/results").get_data(as_text=True)
+    second = client.get("/quizzes/sample-01/results?page=2").get_data(as_text=True)
+    assert "4 trainees with a graded attempt" in first
+    assert "Page 1 of 2" in first
+    assert "Aoki" in first
+    assert "Doi" not in first
+    assert "Doi" in second
+    assert "Aoki" not in second
+    assert client.get("/quizzes/sample-01/results?page=3").status_code == 404
+    assert client.get("/quizzes/sample-01/results?page=zero").status_code == 400
+    assert client.get("/quizzes/sample-01/results?page=0").status_code == 400
+
+
 def test_results_use_the_grading_method(client, login, owner, make_user):
     trainee = make_user(name_latin="Twice")
     _take(trainee, {"s-single": "b"})  # 1 / 10
