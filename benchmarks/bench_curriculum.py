@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 COURSES, LESSONS = 100, 20
-SECONDS = 5
+SECONDS = 10
+ROUNDS = 5
 CLIENTS = 4
 
 
@@ -89,9 +90,9 @@ def _login() -> str:
     return "; ".join(cookies)
 
 
-def rate(path: str, cookie: str) -> float:
+def rate(path: str, cookie: str, seconds: float) -> float:
     count = [0] * CLIENTS
-    stop = time.perf_counter() + SECONDS
+    stop = time.perf_counter() + seconds
 
     def worker(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", PORT)
@@ -108,7 +109,7 @@ def rate(path: str, cookie: str) -> float:
         t.start()
     for t in threads:
         t.join()
-    return sum(count) / SECONDS
+    return sum(count) / seconds
 
 
 def _free_port() -> int:
@@ -143,9 +144,14 @@ def main() -> None:
                     time.sleep(0.2)
             cookie = _login()
             lesson_path = "/courses/course-050/10-lesson-10"
-            rate(lesson_path, cookie)  # warm up
-            lesson = rate(lesson_path, cookie)
-            bare = rate("/bench/bare", cookie)
+            rate(lesson_path, cookie, 1)  # warm up both
+            rate("/bench/bare", cookie, 1)
+            # Alternate short rounds so that a change in the machine's load affects both pages alike.
+            lessons, bares = [], []
+            for _ in range(ROUNDS):
+                lessons.append(rate(lesson_path, cookie, SECONDS / ROUNDS))
+                bares.append(rate("/bench/bare", cookie, SECONDS / ROUNDS))
+            lesson, bare = sum(lessons) / ROUNDS, sum(bares) / ROUNDS
         finally:
             server.terminate()
             server.wait()

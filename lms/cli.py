@@ -11,3 +11,7 @@ cli = FlaskGroup(create_app=create_app, help="The IP Management Support Network 
 
 def main() -> None:
     cli.main(prog_name="lms")
+
+
+if __name__ == "__main__":
+    main()

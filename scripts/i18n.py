@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from babel.messages.pofile import read_po, write_po
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lms"
 PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
@@ -35,20 +37,27 @@ def update(feature: Path) -> None:
         cfg.unlink()
     po = translations / "ja" / "LC_MESSAGES" / "messages.po"
     if po.exists():
-        run("-q", "update", "--no-fuzzy-matching", "--omit-header", "-i", str(pot), "-d", str(translations),
+        run("-q", "update", "--no-fuzzy-matching", "-i", str(pot), "-d", str(translations),
             "-l", "ja")
     else:
         run("-q", "init", "-i", str(pot), "-d", str(translations), "-l", "ja")
+        _unfuzzy_header(po)
     pot.unlink()
+
+
+def _unfuzzy_header(po: Path) -> None:
+    """``pybabel init`` marks the new catalog's header fuzzy, and a fuzzy catalog is never compiled."""
+    with po.open("rb") as f:
+        catalog = read_po(f, locale="ja")
+    catalog.fuzzy = False
+    with po.open("wb") as f:
+        write_po(f, catalog, width=120)
 
 
 def compile_all() -> None:
     for feature in features():
         if (feature / "translations" / "ja").exists():
-            # --use-fuzzy: a catalog without a header (--omit-header above) counts as fuzzy as a whole, and
-            # without this flag pybabel would compile it to an empty .mo (no message is fuzzy on its own:
-            # fuzzy matching is off).
-            run("-q", "compile", "--use-fuzzy", "-d", str(feature / "translations"))
+            run("-q", "compile", "-d", str(feature / "translations"))
 
 
 if __name__ == "__main__":

@@ -146,7 +146,9 @@ def request_reset() -> Any:
         if form.validate():
             operations.request_password_reset(form.email.data)
             db.session.commit()
-            flash(_("If an account uses that email, a reset link is on its way. It works once and expires soon."), "info")
+            flash(
+                _("If an account uses that email, a reset link is on its way. It works once and expires soon."), "info"
+            )
             return redirect(url_for("accounts.login"))
         return render_template("accounts/reset_request.html", form=form), 422
     return render_template("accounts/reset_request.html", form=form)

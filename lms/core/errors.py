@@ -40,7 +40,8 @@ def render_error(status: int, detail: str | None = None) -> tuple[Any, int]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[Any, int]:
-        return render_error(400, str(_l("The form expired or was not sent from this site. Please reload the page and try again.")))
+        message = _l("The form expired or was not sent from this site. Please reload the page and try again.")
+        return render_error(400, str(message))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:

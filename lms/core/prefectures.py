@@ -36,6 +36,18 @@ REGIONS: tuple[Region, ...] = (
     Region("kyushu", "Kyushu and Okinawa", "九州・沖縄"),
 )
 
+#: Regions that share a land border or a bridge/strait crossing, for "neighbouring region" matching.
+NEIGHBOURS: dict[str, frozenset[str]] = {
+    "hokkaido": frozenset({"tohoku"}),
+    "tohoku": frozenset({"hokkaido", "kanto", "chubu"}),
+    "kanto": frozenset({"tohoku", "chubu"}),
+    "chubu": frozenset({"tohoku", "kanto", "kinki"}),
+    "kinki": frozenset({"chubu", "chugoku", "shikoku"}),
+    "chugoku": frozenset({"kinki", "shikoku", "kyushu"}),
+    "shikoku": frozenset({"kinki", "chugoku", "kyushu"}),
+    "kyushu": frozenset({"chugoku", "shikoku"}),
+}
+
 _ROWS = """
 01 Hokkaido 北海道 hokkaido
 02 Aomori 青森県 tohoku

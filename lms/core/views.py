@@ -47,6 +47,7 @@ def safe_next(target: str | None, default_endpoint: str = "core.index") -> str:
     """A redirect target on this site only: a path, never another host or scheme."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        local = not parts.scheme and not parts.netloc and target.startswith("/")
+        if local and not target.startswith("//") and "\\" not in target:
             return target
     return url_for(default_endpoint)

@@ -54,7 +54,7 @@ def search(query: str, language: str | None = None) -> list[Hit]:
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite" and len(query) >= 3:
         fts = sa.table("lesson_search", sa.column("rowid"))
-        snippet = sa.func.snippet(sa.literal_column("lesson_search"), 1, _OPEN, _CLOSE, "…", 24)
+        snippet = sa.func.snippet(sa.literal_column("lesson_search"), 1, _OPEN, _CLOSE, "…", 48)
         stmt = (
             stmt.add_columns(snippet.label("snip"))
             .join(fts, fts.c.rowid == LessonText.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 from werkzeug.routing import BuildError
 
 from lms.core.access import Permission, public, requires, signed_in
@@ -31,6 +32,8 @@ from lms.curriculum.models import (
 )
 from lms.curriculum.progress import progress_by_course, progress_for
 from lms.curriculum.rules import unified_diff
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("curriculum", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/curriculum")
@@ -56,7 +59,8 @@ def catalogue() -> Any:
     level = request.args.get("level", "")
     language = request.args.get("language", "")
     track = request.args.get("track", "")
-    stmt = sa.select(Course).where(Course.retired.is_(False)).order_by(Course.level, Course.slug)
+    level_order = sa.case({lv.value: n for n, lv in enumerate(Level)}, value=Course.level, else_=len(Level))
+    stmt = sa.select(Course).where(Course.retired.is_(False)).order_by(level_order, Course.slug)
     if level:
         if level not in {lv.value for lv in Level}:
             abort(400, _("Unknown level."))
@@ -166,60 +170,89 @@ def quiz_url(quiz_id: str | None) -> str | None:
         return None
 
 
+# The lesson page's statements are built once, with bound parameters: building a SELECT per request costs
+# more Python time than running it. Four statements per page, whatever the course size.
+_ENROLMENT = aliased(Enrolment)
+_COMPLETION = aliased(LessonCompletion)
+_LESSON_PAGE = (
+    sa.select(Lesson, Course, _ENROLMENT, _COMPLETION)
+    .join(Course, Course.id == Lesson.course_id)
+    .outerjoin(
+        _ENROLMENT, sa.and_(_ENROLMENT.course_id == Course.id, _ENROLMENT.user_id == sa.bindparam("user_id"))
+    )
+    .outerjoin(
+        _COMPLETION, sa.and_(_COMPLETION.lesson_id == Lesson.id, _COMPLETION.user_id == sa.bindparam("user_id"))
+    )
+    .where(
+        Course.slug == sa.bindparam("slug"),
+        Course.retired.is_(False),
+        Lesson.key == sa.bindparam("key"),
+        Lesson.retired.is_(False),
+    )
+)
+_LESSON_TEXTS = sa.select(LessonText).where(LessonText.lesson_id == sa.bindparam("lesson_id"))
+_PREVIOUS = (
+    sa.select(sa.func.max(Lesson.number))
+    .where(Lesson.course_id == sa.bindparam("course_id"), Lesson.retired.is_(False))
+    .where(Lesson.number < sa.bindparam("number"))
+)
+_NEXT = (
+    sa.select(sa.func.min(Lesson.number))
+    .where(Lesson.course_id == sa.bindparam("course_id"), Lesson.retired.is_(False))
+    .where(Lesson.number > sa.bindparam("number"))
+)
+_NEIGHBOURS = (
+    sa.select(Lesson.key, Lesson.number, LessonText.language, LessonText.title)
+    .join(LessonText, LessonText.lesson_id == Lesson.id)
+    .where(
+        Lesson.course_id == sa.bindparam("course_id"),
+        Lesson.retired.is_(False),
+        Lesson.number.in_(sa.union(_PREVIOUS, _NEXT).scalar_subquery()),
+    )
+)
+
+
 @bp.get("/courses/<slug>/<key>")
 @requires(Permission.COURSE_STUDY)
 def lesson(slug: str, key: str) -> Any:
-    course, lesson = _lesson_or_404(slug, key)
-    enrolment = db.session.scalar(
-        sa.select(Enrolment).where(Enrolment.user_id == current_user.id, Enrolment.course_id == course.id)
-    )
+    row = db.session.execute(_LESSON_PAGE, {"slug": slug, "key": key, "user_id": current_user.id}).first()
+    if row is None:
+        abort(404)
+    lesson, course, enrolment, completed = row
     can_author = operations.may_author(current_user, course)
     if enrolment is None and not can_author:
         flash(_("Enrol in the course to read its lessons."), "info")
         return redirect(url_for("curriculum.course", slug=slug))
     lang = current_language()
-    texts = list(db.session.scalars(sa.select(LessonText).where(LessonText.lesson_id == lesson.id)))
-    text, fallback = _text_for(texts, lang)
+    text, fallback = _text_for(list(db.session.scalars(_LESSON_TEXTS, {"lesson_id": lesson.id})), lang)
     if text is None:
         abort(404)
-    siblings = db.session.execute(
-        sa.select(Lesson.key, Lesson.number, LessonText.language, LessonText.title)
-        .join(LessonText, LessonText.lesson_id == Lesson.id)
-        .where(
-            Lesson.course_id == course.id,
-            Lesson.retired.is_(False),
-            Lesson.number.in_(
-                sa.union(
-                    sa.select(sa.func.max(Lesson.number)).where(
-                        Lesson.course_id == course.id, Lesson.retired.is_(False), Lesson.number < lesson.number
-                    ),
-                    sa.select(sa.func.min(Lesson.number)).where(
-                        Lesson.course_id == course.id, Lesson.retired.is_(False), Lesson.number > lesson.number
-                    ),
-                ).scalar_subquery()
-            ),
-        )
-    ).all()
     neighbours: dict[str, dict[str, Any]] = {}
-    for row in siblings:
-        side = "prev" if row.number < lesson.number else "next"
-        entry = neighbours.setdefault(side, {"key": row.key, "titles": {}})
-        entry["titles"][row.language] = row.title
-    completed = None
-    if enrolment is not None:
-        completed = db.session.scalar(
-            sa.select(LessonCompletion).where(
-                LessonCompletion.user_id == current_user.id, LessonCompletion.lesson_id == lesson.id
-            )
-        )
-        if enrolment.last_lesson_id != lesson.id:
-            operations.open_lesson(enrolment, lesson)
-            db.session.commit()
-    return render_template(
+    for item in db.session.execute(_NEIGHBOURS, {"course_id": course.id, "number": lesson.number}):
+        side = "prev" if item.number < lesson.number else "next"
+        entry = neighbours.setdefault(side, {"key": item.key, "titles": {}})
+        entry["titles"][item.language] = item.title
+    page = render_template(
         "curriculum/lesson.html", course=course, lesson=lesson, text=text, fallback=fallback, lang=lang,
         neighbours=neighbours, completed=completed, enrolment=enrolment, quiz_url=quiz_url(lesson.quiz_id),
         form=ActionForm(), can_author=can_author,
     )
+    if enrolment is not None and enrolment.last_lesson_id != lesson.id:
+        # Nothing loaded here is stale after this write: keep it (the signed-in user included) rather than have
+        # the response's last steps reload it.
+        # It is a bookmark, not a record: if the database is busy (SQLite refuses a second writer when the same
+        # user opens two lessons at once), the page is still served and the next visit records it.
+        operations.open_lesson(enrolment, lesson)
+        session = db.session()
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        except sa.exc.OperationalError:
+            session.rollback()
+            log.info("last lesson of enrolment %s not recorded: database busy", enrolment.id)
+        finally:
+            session.expire_on_commit = True
+    return page
 
 
 @bp.post("/courses/<slug>/<key>/complete")

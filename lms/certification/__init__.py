@@ -1,0 +1,1 @@
+"""Certification: tracks and their published criteria, eligibility, issuance and credentials."""

@@ -1,0 +1,1 @@
+"""The roster of certified professionals: profiles, consent, search and SME matching."""
