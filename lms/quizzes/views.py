@@ -274,13 +274,18 @@ def results_csv(quiz_id: str) -> Any:
     writer = csv.writer(out)
     writer.writerow(["user_id", "email", "name", "cohort", "attempts", "grade_percent", "passed", "last_submitted_at"])
     for row in rows:
-        writer.writerow([row.user_id, row.email, row.name, row.cohort or "", row.attempts,
+        writer.writerow([row.user_id, _cell(row.email), _cell(row.name), _cell(row.cohort or ""), row.attempts,
                          "" if row.grade is None else f"{row.grade:.2f}", "yes" if row.passed else "no",
                          row.last_submitted_at.isoformat() if row.last_submitted_at else ""])
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{quiz.id}-results.csv"'},
     )
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (names are typed by users)."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 @bp.get("/<quiz_id>/statistics")

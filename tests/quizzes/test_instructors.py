@@ -90,6 +90,15 @@ def test_results_with_cohort_filter_and_csv(client, login, owner, class_of_four)
     assert {r["passed"] for r in everyone} == {"no"}  # nobody reached 60 %
 
 
+def test_csv_cells_never_run_as_formulas(client, login, owner, make_user):
+    trainee = make_user(name_latin="=HYPERLINK(\"http://evil.example\")")
+    _take(trainee, {"s-single": "b"})
+    login(owner)
+    text = client.get("/quizzes/sample-01/results.csv").get_data(as_text=True)
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["name"] == "'=HYPERLINK(\"http://evil.example\")"
+
+
 def test_results_pages(client, login, owner, class_of_four, monkeypatch):
     from lms.quizzes import views
 
