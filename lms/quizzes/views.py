@@ -38,15 +38,11 @@ def _quiz_or_404(quiz_id: str) -> Quiz:
     return quiz
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.scalar(
-        sa.select(Attempt)
-        .where(Attempt.id == attempt_id)
-        .options(
-            sa.orm.selectinload(Attempt.responses).joinedload(QuizResponse.version),
-            sa.orm.joinedload(Attempt.quiz),
-        )
-    )
+def _own_attempt(attempt_id: int, *, with_quiz: bool = True) -> Attempt:
+    options = [sa.orm.selectinload(Attempt.responses).joinedload(QuizResponse.version)]
+    if with_quiz:
+        options.append(sa.orm.joinedload(Attempt.quiz))
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.id == attempt_id).options(*options))
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
@@ -174,16 +170,10 @@ def submit(attempt_id: int) -> Any:
     if (request.content_length or 0) > MAX_ANSWERS_BYTES:
         abort(413)
     review_url = url_for("quizzes.review", attempt_id=attempt_id)
-    # A replay or double click costs one small query: the status is checked before the questions are loaded.
-    status = db.session.scalar(
-        sa.select(Attempt.status).where(Attempt.id == attempt_id, Attempt.user_id == current_user.id)
-    )
-    if status is None:
-        abort(404)
-    if status != AttemptStatus.OPEN:
+    attempt = _own_attempt(attempt_id, with_quiz=False)
+    if attempt.status != AttemptStatus.OPEN:
         flash(_("This attempt had already been submitted; it was graded once."), "info")
         return redirect(review_url)
-    attempt = _own_attempt(attempt_id)
     try:
         answers = _form_answers(attempt)
         graded = operations.submit_attempt(attempt, current_user.id, answers)
