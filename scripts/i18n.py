@@ -57,7 +57,10 @@ def _unfuzzy_header(po: Path) -> None:
 def compile_all() -> None:
     for feature in features():
         if (feature / "translations" / "ja").exists():
-            run("-q", "compile", "-d", str(feature / "translations"))
+            # --use-fuzzy: a catalog without a header (--omit-header above) counts as fuzzy as a whole, and
+            # without this flag pybabel would compile it to an empty .mo (no message is fuzzy on its own:
+            # fuzzy matching is off).
+            run("-q", "compile", "--use-fuzzy", "-d", str(feature / "translations"))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,379 @@
+"""Quiz operations: start an attempt, save answers, submit (exactly once), regrade; and the grade interface
+other features use (``quiz_grade``, ``quiz_passed``). Nothing here commits: the caller commits once.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from lms.core import audit
+from lms.core.db import db, utcnow
+from lms.quizzes import grading, types
+from lms.quizzes.models import (
+    Attempt,
+    AttemptStatus,
+    CaseStudy,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Response,
+    ReviewPolicy,
+)
+
+#: Answers saved this long after the deadline still count (network latency); never longer.
+GRACE = timedelta(seconds=5)
+
+
+class QuizError(Exception):
+    """A refused quiz action; ``status`` is the HTTP status a view answers with, ``message`` is user-facing."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def get_quiz(quiz_id: str) -> Quiz | None:
+    quiz = db.session.get(Quiz, quiz_id)
+    return None if quiz is None or quiz.retired else quiz
+
+
+def attempts_of(user_id: int, quiz_id: str) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            sa.select(Attempt).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id).order_by(Attempt.number)
+        )
+    )
+
+
+def availability_problem(quiz: Quiz, now: datetime) -> str | None:
+    if quiz.available_from and now < quiz.available_from:
+        return _("This quiz opens on %(date)s.", date=quiz.available_from.strftime("%Y-%m-%d %H:%M UTC"))
+    if quiz.available_until and now >= quiz.available_until:
+        return _("This quiz closed on %(date)s.", date=quiz.available_until.strftime("%Y-%m-%d %H:%M UTC"))
+    return None
+
+
+def review_allowed(quiz: Quiz, attempt: Attempt, now: datetime) -> bool:
+    """Whether correctness, feedback and explanations may be shown for a graded attempt."""
+    if attempt.status != AttemptStatus.GRADED or quiz.review == ReviewPolicy.NEVER:
+        return False
+    if quiz.review == ReviewPolicy.AFTER_CLOSE:
+        return quiz.available_until is not None and now >= quiz.available_until
+    return True
+
+
+def quiz_grade(user_id: int, quiz_id: str) -> float | None:
+    """The user's grade on the quiz in percent, by the quiz's grading method; None without a graded attempt."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        return None
+    percents = db.session.scalars(
+        sa.select(Attempt.percent)
+        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.status == AttemptStatus.GRADED)
+        .order_by(Attempt.number)
+    ).all()
+    return grading.quiz_grade(quiz.grading.value, [p for p in percents if p is not None])
+
+
+def quiz_passed(user_id: int, quiz_id: str) -> bool:
+    quiz = db.session.get(Quiz, quiz_id)
+    return quiz is not None and grading.passed(quiz_grade(user_id, quiz_id), quiz.pass_mark)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Starting
+
+
+def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[Question, str | None]]:
+    """The questions of a new attempt, in order, with the case study each belongs to."""
+    bank_ids = {p["bank"] for p in quiz.pools}
+    questions = list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.bank_id.in_(bank_ids), Question.retired.is_(False))
+            .order_by(Question.bank_id, Question.position)
+        )
+    )
+    by_bank: dict[str, list[Question]] = {}
+    for q in questions:
+        by_bank.setdefault(q.bank_id, []).append(q)
+    units: list[list[Question]] = []
+    used: set[str] = set()
+    for pool in quiz.pools:
+        bank_questions = by_bank.get(pool["bank"], [])
+        bank_units: dict[str, list[Question]] = {}
+        for q in bank_questions:
+            bank_units.setdefault(q.case_study_id or q.id, []).append(q)
+        if pool.get("units"):
+            names = [u for u in pool["units"] if u in bank_units]
+        else:
+            names = list(bank_units)
+            if pool.get("tags"):
+                wanted = set(pool["tags"])
+                names = [u for u in names if any(wanted & set(q.tags) for q in bank_units[u])]
+        names = [u for u in names if u not in used]
+        draw = pool.get("draw")
+        if draw is not None:
+            if draw > len(names):
+                raise QuizError(_("This quiz cannot be started: its question pools are short of questions."))
+            names = rng.sample(names, draw)
+        used.update(names)
+        units += [bank_units[u] for u in names]
+    if not units:
+        raise QuizError(_("This quiz cannot be started: it has no questions."))
+    if quiz.shuffle_questions:
+        rng.shuffle(units)
+    return [(q, q.case_study_id) for unit in units for q in unit]
+
+
+def start_attempt(user_id: int, quiz_id: str, now: datetime | None = None) -> Attempt:
+    """Start a new attempt, or return the open one: questions, their versions and option order are fixed here."""
+    now = now or utcnow()
+    quiz = get_quiz(quiz_id)
+    if quiz is None:
+        raise QuizError(_("There is no such quiz."), 404)
+    close_expired(user_id, quiz_id, now)
+    attempts = attempts_of(user_id, quiz_id)
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.OPEN), None)
+    if open_attempt is not None:
+        return open_attempt
+    problem = availability_problem(quiz, now)
+    if problem:
+        raise QuizError(problem, 409)
+    if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed:
+        raise QuizError(_("You have used all %(n)d attempts allowed for this quiz.", n=quiz.attempts_allowed))
+    seed = secrets.randbits(62)
+    rng = random.Random(seed)  # noqa: S311 - shuffling, not cryptography
+    drawn = _draw(quiz, rng)
+    versions = {
+        (v.question_id, v.version): v
+        for v in db.session.scalars(
+            sa.select(QuestionVersion).where(QuestionVersion.question_id.in_([q.id for q, _c in drawn]))
+        )
+    }
+    deadline = None
+    if quiz.time_limit_minutes:
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.available_until and (deadline is None or quiz.available_until < deadline):
+        deadline = quiz.available_until
+    attempt = Attempt(
+        quiz_id=quiz.id, user_id=user_id, number=len(attempts) + 1, status=AttemptStatus.OPEN, seed=seed,
+        quiz_hash=quiz.content_hash, started_at=now, deadline=deadline, max_points=0.0,
+    )
+    db.session.add(attempt)
+    total = 0.0
+    for position, (question, case_id) in enumerate(drawn, start=1):
+        version = versions[(question.id, question.current_version)]
+        qtype = types.get(question.type)
+        layout = qtype.layout(version.definition, rng, quiz.shuffle_options)
+        points = float(version.definition.get("points", question.points))
+        total += points
+        attempt.responses.append(
+            Response(position=position, question_id=question.id, version_id=version.id, case_study_id=case_id,
+                     layout=layout, max_points=points)
+        )
+    attempt.max_points = total
+    db.session.flush()
+    audit.record("quiz.attempt.start", "quiz_attempt", attempt.id, actor_id=user_id, quiz=quiz.id,
+                 number=attempt.number)
+    return attempt
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Answering
+
+
+def clean_answers(attempt: Attempt, answers: Any) -> dict[int, Any]:
+    """Check every answer against the attempt's questions; {response id: cleaned answer}. Raises QuizError 400."""
+    if not isinstance(answers, Mapping):
+        raise QuizError(_("Answers must be an object mapping question ids to answers."), 400)
+    by_question = {r.question_id: r for r in attempt.responses}
+    cleaned: dict[int, Any] = {}
+    for question_id, raw in answers.items():
+        response = by_question.get(question_id)
+        if response is None:
+            raise QuizError(_("Question %(id)s is not part of this attempt.", id=str(question_id)[:100]), 400)
+        try:
+            cleaned[response.id] = types.get(response.version.definition_type).clean(
+                response.version.definition, response.layout, raw
+            )
+        except types.ResponseError as error:
+            raise QuizError(_("Question %(id)s: %(problem)s", id=question_id, problem=str(error)), 400) from None
+    return cleaned
+
+
+def _check_owner(attempt: Attempt, user_id: int) -> None:
+    if attempt.user_id != user_id:
+        raise QuizError(_("There is no such attempt."), 404)
+
+
+def _touch_open(attempt: Attempt, now: datetime) -> bool:
+    """Lock the attempt row if it is still open (the guard autosave and submission share)."""
+    result = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(last_saved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def save_answers(attempt: Attempt, user_id: int, answers: Any, now: datetime | None = None) -> int:
+    """Save some or all answers of an open attempt (autosave); returns how many were saved."""
+    now = now or utcnow()
+    _check_owner(attempt, user_id)
+    cleaned = clean_answers(attempt, answers)
+    if attempt.status != AttemptStatus.OPEN or not _touch_open(attempt, now):
+        raise QuizError(_("This attempt has been submitted; answers can no longer be changed."))
+    if attempt.deadline is not None and now > attempt.deadline + GRACE:
+        raise QuizError(_("Time is up: answers given after the deadline are not saved."))
+    for response in attempt.responses:
+        if response.id in cleaned:
+            response.answer = cleaned[response.id]
+            response.saved_at = now
+    return len(cleaned)
+
+
+def submit_attempt(attempt: Attempt, user_id: int, answers: Any = None, now: datetime | None = None) -> bool:
+    """Submit and grade, exactly once. True if this call graded it; False if it had already been submitted.
+
+    The guard is a conditional UPDATE ... WHERE status = 'open': of two concurrent submissions (double click,
+    two tabs, two servers) the database lets exactly one change the row; the other sees it graded.
+    """
+    now = now or utcnow()
+    _check_owner(attempt, user_id)
+    late = attempt.deadline is not None and now > attempt.deadline + GRACE
+    cleaned = clean_answers(attempt, answers) if answers else {}
+    submitted_at = min(now, attempt.deadline) if attempt.deadline is not None else now
+    claimed = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(status=AttemptStatus.GRADED, submitted_at=submitted_at, graded_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.expire(attempt)
+        return False
+    if not late:
+        for response in attempt.responses:
+            if response.id in cleaned:
+                response.answer = cleaned[response.id]
+                response.saved_at = now
+    # A late submission is graded as of the deadline: what was saved in time counts, what arrived late does not.
+    _grade(attempt)
+    db.session.expire(attempt, ["status", "submitted_at", "graded_at"])
+    audit.record("quiz.attempt.submit", "quiz_attempt", attempt.id, actor_id=user_id, quiz=attempt.quiz_id,
+                 percent=attempt.percent, late=late)
+    return True
+
+
+def _grade(attempt: Attempt) -> None:
+    total = 0.0
+    for response in attempt.responses:
+        qtype = types.get(response.version.definition_type)
+        definition = response.version.definition
+        response.fraction = qtype.grade(definition, response.layout, response.answer)
+        response.points = round(response.fraction * response.max_points, 6)
+        response.summary = qtype.summarise(definition, response.layout, response.answer)
+        total += response.points
+    attempt.points = round(total, 6)
+    attempt.percent = grading.percent(total, attempt.max_points)
+
+
+def close_expired(user_id: int, quiz_id: str, now: datetime | None = None) -> int:
+    """Grade this user's open attempts whose deadline has passed, as of their deadline."""
+    now = now or utcnow()
+    expired = db.session.scalars(
+        sa.select(Attempt).where(
+            Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.status == AttemptStatus.OPEN,
+            Attempt.deadline.is_not(None), Attempt.deadline < now - GRACE,
+        )
+    ).all()
+    return sum(1 for attempt in expired if submit_attempt(attempt, user_id, None, now))
+
+
+def close_all_expired(now: datetime | None = None) -> int:
+    now = now or utcnow()
+    expired = db.session.scalars(
+        sa.select(Attempt).where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline.is_not(None),
+                                 Attempt.deadline < now - GRACE)
+    ).all()
+    return sum(1 for attempt in expired if submit_attempt(attempt, attempt.user_id, None, now))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Regrading
+
+
+def regrade(quiz_id: str, actor_id: int, reason: str) -> dict[str, int]:
+    """Regrade every graded attempt of the quiz with the current version of each question (after a key
+    correction): responses move to the current version when its type is unchanged. Audited per attempt."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise QuizError(_("Say why the quiz is regraded (for example, which key was corrected)."), 422)
+    if get_quiz(quiz_id) is None:
+        raise QuizError(_("There is no such quiz."), 404)
+    current = dict(db.session.execute(
+            sa.select(QuestionVersion.question_id, QuestionVersion)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .where(QuestionVersion.version == Question.current_version)
+        ).all())
+    attempts = db.session.scalars(
+        sa.select(Attempt)
+        .where(Attempt.quiz_id == quiz_id, Attempt.status == AttemptStatus.GRADED)
+        .options(sa.orm.selectinload(Attempt.responses).joinedload(Response.version))
+    ).all()
+    changed = 0
+    for attempt in attempts:
+        before = attempt.percent
+        for response in attempt.responses:
+            latest = current.get(response.question_id)
+            if (
+                latest is not None
+                and latest.id != response.version_id
+                and latest.definition_type == response.version.definition_type
+                and _same_layout(latest, response)
+            ):
+                response.version_id = latest.id
+                response.version = latest
+        _grade(attempt)
+        if attempt.percent != before:
+            changed += 1
+            audit.record("quiz.attempt.regrade", "quiz_attempt", attempt.id, actor_id=actor_id, reason=reason,
+                         quiz=quiz_id, before=before, after=attempt.percent)
+    audit.record("quiz.regrade", "quiz", quiz_id, actor_id=actor_id, reason=reason, attempts=len(attempts),
+                 changed=changed)
+    return {"attempts": len(attempts), "changed": changed}
+
+
+def _same_layout(version: QuestionVersion, response: Response) -> bool:
+    """The corrected version must still have the options/items the attempt showed (else the answer is moot)."""
+    definition = version.definition
+    layout = response.layout
+    if "options" in layout:
+        return sorted(o["id"] for o in definition.get("options", [])) == sorted(layout["options"])
+    if "items" in layout:
+        return sorted(i["id"] for i in definition.get("items", [])) == sorted(layout["items"])
+    if "prompts" in layout:
+        return sorted(p["id"] for p in definition.get("pairs", [])) == sorted(layout["prompts"]) and len(
+            definition.get("pairs", [])
+        ) + len(definition.get("distractors", [])) == len(layout["choices"])
+    return True
+
+
+def case_studies(ids: set[str]) -> dict[str, CaseStudy]:
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(sa.select(CaseStudy).where(CaseStudy.id.in_(ids)))}
