@@ -13,7 +13,7 @@ from flask import Flask
 from lms.config import check_production, from_environment
 
 #: Feature packages, in dependency order. Each has an ``init_app(app)`` that registers its blueprint and CLI.
-FEATURES = ("core", "accounts", "curriculum", "quizzes")
+FEATURES = ("core", "accounts", "curriculum", "quizzes", "certification", "practicum")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
