@@ -46,7 +46,9 @@ def make_track(track_id="ipms", *, prefix="IPMS", courses=(), ce_hours=10, refre
         renewal_ce_hours=ce_hours, renewal_refresher_course=refresher, practicum_required=False, content_hash="0" * 64,
     )
     for position, (slug, exam, score) in enumerate(courses):
-        track.required_courses.append(TrackCourse(course_slug=slug, final_exam=exam, position=position, min_score=score))
+        track.required_courses.append(
+            TrackCourse(course_slug=slug, final_exam=exam, position=position, min_score=score)
+        )
     db.session.add(track)
     db.session.commit()
     return track
@@ -81,7 +83,8 @@ def clients(app, trainee, admin):
 
 
 def request_and_issue(clients, track) -> Certificate:
-    assert clients["trainee"].post(f"/certification/tracks/{track.id}/request", data={"note": "please"}).status_code == 302
+    response = clients["trainee"].post(f"/certification/tracks/{track.id}/request", data={"note": "please"})
+    assert response.status_code == 302
     row = db.session.scalar(sa.select(Certificate).where(Certificate.track_id == track.id))
     response = clients["admin"].post(f"/certification/certificates/{row.public_id}/issue")
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -161,7 +164,9 @@ def test_expiry_at_valid_until(app, clients, track):
     assert "Expired" in text
 
 
-@pytest.mark.parametrize("public_id", ["AAAAAAAAAAAAAAAAAAAAAA", "x", "abc.defghijklmnopqrstuv", "AAAAAAAA AAAAAAAAAAAAAAA", "%00", "a" * 200])
+@pytest.mark.parametrize(
+    "public_id", ["AAAAAAAAAAAAAAAAAAAAAA", "x", "abc.defghijklmnopqrstuv", "AAAA AAAAAAAAAAAAAAAA", "%00", "a" * 200]
+)
 def test_unknown_or_malformed_ids_answer_404_without_a_hint(app, public_id):
     client = app.test_client()
     for url in (f"/verify/{public_id}", f"/credentials/{public_id}"):
@@ -270,7 +275,7 @@ def test_old_credentials_still_verify_after_key_rotation(app, clients, track, si
 
 
 def test_request_refused_when_the_checklist_is_incomplete(clients):
-    track = make_track("strict", prefix="STR", courses=[("no-such-course", "no-such-exam", 70)])
+    make_track("strict", prefix="STR", courses=[("no-such-course", "no-such-exam", 70)])
     page = clients["trainee"].get("/certification/tracks/strict/eligibility").get_data(as_text=True)
     assert "Missing" in page and "not taken" in page and "Request certification" not in page
     response = clients["trainee"].post("/certification/tracks/strict/request")

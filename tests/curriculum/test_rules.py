@@ -1,4 +1,3 @@
-# ruff: noqa: PT018
 import pytest
 
 from lms.curriculum import rules, sync
