@@ -1,4 +1,4 @@
-# ruff: noqa: E501
+# ruff: noqa: PT018, E501
 import io
 
 import pytest

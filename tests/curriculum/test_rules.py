@@ -1,3 +1,4 @@
+# ruff: noqa: PT018
 import pytest
 
 from lms.curriculum import rules, sync
