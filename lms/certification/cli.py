@@ -23,7 +23,8 @@ def remind() -> None:
     """Mail the 60- and 30-day expiry reminders that are due and not yet sent."""
     today = utcnow().date()
     sent = 0
-    with current_app.test_request_context(base_url=current_app.config.get("LMS_BASE_URL") or "http://localhost/"):
+    base_url = current_app.config.get("LMS_BASE_URL") or os.environ.get("LMS_BASE_URL") or "http://localhost/"
+    with current_app.test_request_context(base_url=base_url):
         for certificate, reminder in operations.due_reminders(today):
             user = certificate.user
             with force_locale(user.locale or "ja"):
