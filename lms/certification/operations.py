@@ -119,6 +119,8 @@ def current_certificate(user_id: int, track_id: str) -> Certificate | None:
 def request_certification(user: User, track: Track, note: str | None = None) -> Certificate:
     if track.retired:
         raise CertificationError(_("This track is no longer offered."), 404)
+    # Lock the user's row: two requests at once (a double click) are serialised, and the second sees the first.
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
     if open_request(user.id, track.id) is not None:
         raise CertificationError(_("You already have an open request for this track."))
     current = current_certificate(user.id, track.id)

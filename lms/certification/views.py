@@ -167,8 +167,13 @@ def queue() -> Any:
     )
 
 
-def _certificate_or_404(public_id: str) -> Certificate:
-    row = db.session.scalar(sa.select(Certificate).where(Certificate.public_id == public_id))
+def _certificate_or_404(public_id: str, *, lock: bool = False) -> Certificate:
+    """The certificate; with ``lock``, its row is locked until the commit, so two decisions on one certificate
+    (a double click, two administrators) run one after the other and the second sees the first's result."""
+    query = sa.select(Certificate).where(Certificate.public_id == public_id)
+    if lock:
+        query = query.with_for_update(of=Certificate).execution_options(populate_existing=True)
+    row = db.session.scalar(query)
     if row is None:
         abort(404)
     return row
@@ -183,7 +188,10 @@ def bulk_issue() -> Any:
     reason = request.form.get("ineligible_reason")
     results = []
     for public_id in ids[:200]:
-        row = db.session.scalar(sa.select(Certificate).where(Certificate.public_id == public_id))
+        row = db.session.scalar(
+            sa.select(Certificate).where(Certificate.public_id == public_id)
+            .with_for_update(of=Certificate).execution_options(populate_existing=True)
+        )
         if row is None:
             results.append((public_id, None, False, _("No such request.")))
             continue
@@ -216,7 +224,7 @@ def certificate(public_id: str) -> Any:
 
 
 def _act(public_id: str, action: Callable[[Certificate], Any], message: str) -> Any:
-    row = _certificate_or_404(public_id)
+    row = _certificate_or_404(public_id, lock=True)
     try:
         result = action(row)
     except CertificationError as error:
