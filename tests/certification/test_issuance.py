@@ -366,3 +366,54 @@ def test_reminders_are_sent_once(app, clients, track, trainee, caplog):
     assert "1 reminder(s) sent" in runner.invoke(args=["certificates", "remind"]).output
     assert "0 reminder(s) sent" in runner.invoke(args=["certificates", "remind"]).output
     assert sorted(db.session.scalars(sa.select(ReminderSent.days_before))) == [30, 60]
+
+
+def _statements(client, url: str) -> int:
+    statements: list[str] = []
+
+    def count(*_args):
+        statements.append("x")
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_queue_and_my_certificates_queries_do_not_grow_with_rows(clients, track, trainee, make_user):
+    """Measured: the queue and "My certificates" issue as many SQL statements for 1 row as for 6."""
+
+    def add_request(user):
+        db.session.add(Certificate(user_id=user.id, track_id=track.id, holder_name_latin=user.name_latin,
+                                   state=Stored.REQUESTED))
+        db.session.commit()
+
+    add_request(trainee)
+    queue_one = _statements(clients["admin"], "/certification/requests")
+    mine_one = _statements(clients["trainee"], "/certification/mine")
+    for n in range(5):
+        other_track = make_track(f"t{n}", prefix=f"T{n}")
+        db.session.add(Certificate(user_id=trainee.id, track_id=other_track.id, holder_name_latin="x",
+                                   state=Stored.REQUESTED))
+        add_request(make_user(Role.TRAINEE))
+    assert _statements(clients["admin"], "/certification/requests") == queue_one
+    assert _statements(clients["trainee"], "/certification/mine") == mine_one
+
+
+def test_pages_render_in_japanese(app, clients, track):
+    cert = request_and_issue(clients, track)
+    for client, url in ((clients["trainee"], "/certification/mine"),
+                        (clients["trainee"], f"/certification/tracks/{track.id}/eligibility"),
+                        (clients["admin"], "/certification/requests"),
+                        (clients["admin"], f"/certification/certificates/{cert.public_id}"),
+                        (app.test_client(), f"/verify/{cert.public_id}")):
+        response = client.get(url, headers={"Accept-Language": "ja"})
+        assert response.status_code == 200, url
+    assert "有効" in app.test_client().get(f"/verify/{cert.public_id}", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True)
+    track_page = clients["trainee"].get(f"/certification/tracks/{track.id}").get_data(as_text=True)
+    assert f"/certification/tracks/{track.id}/eligibility" in track_page
+    assert f"/certification/tracks/{track.id}/eligibility" not in app.test_client().get(
+        f"/certification/tracks/{track.id}").get_data(as_text=True)
