@@ -42,8 +42,10 @@ def people(live_server, tmp_path):
                                          name_latin="Aiko Browser", name_ja="ブラウザ 愛子", prefecture_code="13")
         admin = accounts.register_user(email=f"admin-{tag}@example.org", password=PASSWORD,
                                        name_latin="Admin Browser", roles=(Role.ADMINISTRATOR,))
+        names = {"trainee": trainee.email, "admin": admin.email, "track": f"browser-{tag}"}
         db.session.commit()
-        yield {"trainee": trainee.email, "admin": admin.email, "track": f"browser-{tag}"}
+        db.session.remove()
+    yield names
     app.config.pop("LMS_SIGNING_KEYS_DIR", None)
     app.extensions.pop("lms_keyring", None)
 
