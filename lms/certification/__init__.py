@@ -21,10 +21,17 @@ def add_track_section(app: Flask, section: TrackSection) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from lms.certification import views
+    from lms.certification import cli, public, views
     from lms.certification.tracks import TrackSource
     from lms.core import content
+    from lms.core.access import Permission
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(public.bp)
+    app.cli.add_command(cli.certificates)
     content.register(app, TrackSource())
     navigation.add(app, NavItem("certification.tracks", _l("Certification"), order=40))
+    navigation.add(app, NavItem("certification.mine", _l("My certificates"),
+                                permission=Permission.CERTIFICATE_REQUEST, order=41))
+    navigation.add(app, NavItem("certification.queue", _l("Certification requests"),
+                                permission=Permission.CERTIFICATE_ISSUE, order=42))
