@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -75,7 +76,14 @@ class LiveServer:
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app served over real HTTP, with CSRF on, as a user meets it."""
     app = create_app(
-        app_config(_browser_database(database_url, tmp_path_factory), WTF_CSRF_ENABLED=True, TESTING=False)
+        app_config(
+            _browser_database(database_url, tmp_path_factory),
+            WTF_CSRF_ENABLED=True,
+            TESTING=False,
+            # Journeys sign in many times a minute; rate limits have tests of their own.
+            LMS_LOGIN_RATE_LIMIT="1000 per minute",
+            RATELIMIT_KEY_PREFIX=f"lms-browser-{uuid.uuid4().hex}",
+        )
     )
     with app.app_context():
         upgrade()
