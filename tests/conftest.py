@@ -24,6 +24,9 @@ from lms.core.db import db
 from lms.core.extensions import limiter
 from tests.helpers import PASSWORD, app_config
 
+#: Browser fixtures (live_server, check_accessibility, Chromium launch args) for any test that drives a page.
+pytest_plugins = ["tests.browser_support"]
+
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory, worker: str) -> str:
     """A database of this run's own: a SQLite file, or a fresh PostgreSQL database per xdist worker."""

@@ -14,14 +14,9 @@ from lms.certification import keys
 from lms.certification.models import Track
 from lms.core.access import Role
 from lms.core.db import db
-from tests.browser import conftest as browser
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-browser_type_launch_args = browser.browser_type_launch_args
-live_server = browser.live_server
-check_accessibility = browser.check_accessibility
 
 
 @pytest.fixture

@@ -13,16 +13,10 @@ from lms.accounts import operations as accounts
 from lms.core.access import Role
 from lms.core.db import db
 from lms.practicum import operations
-from tests.browser import conftest as browser
 from tests.helpers import PASSWORD
 from tests.practicum.helpers import sync_sample
 
 pytestmark = pytest.mark.browser
-
-# The founder's browser fixtures (tests/browser/conftest.py): a live server, the system Chromium, axe-core.
-browser_type_launch_args = browser.browser_type_launch_args
-live_server = browser.live_server
-check_accessibility = browser.check_accessibility
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Browser tests: a live server on a database of its own, the system Chromium through Playwright, and axe-core.
+"""Browser-test support, loaded for the whole suite (see ``pytest_plugins`` in tests/conftest.py): a live server
+on a database of its own, the system Chromium through Playwright, and axe-core.
 
 Without Chromium these tests skip with a reason, except in CI (CI=true), where a missing browser is a failure.
 """
@@ -33,7 +34,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    browser_items = [i for i in items if "tests/browser" in str(i.path) or i.get_closest_marker("browser")]
+    browser_items = [i for i in items if "page" in getattr(i, "fixturenames", ()) or i.get_closest_marker("browser")]
     for item in browser_items:
         item.add_marker(pytest.mark.no_transaction)
     if os.path.exists(CHROMIUM):
