@@ -16,7 +16,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from lms.certification.models import Track, TrackCourse
-from lms.core.content import Changes, LineDict, LineList, Problems, check_keys, parse_yaml, read_text
+from lms.core.content import (
+    Changes,
+    LineDict,
+    LineList,
+    Problems,
+    check_keys,
+    parse_yaml,
+    read_text,
+    reconcile,
+)
 from lms.core.db import db, utcnow
 from lms.core.markdown import render
 
@@ -228,22 +237,7 @@ class TrackSource:
     def write(self, result: dict[str, ParsedTrack], parsed: Mapping[str, Any]) -> Changes:
         changes = Changes()
         existing = {t.id: t for t in db.session.scalars(sa.select(Track))}
-        for track_id, parsed_track in result.items():
-            row = existing.get(track_id)
-            if row is not None and row.content_hash == parsed_track.content_hash and not row.retired:
-                changes.unchanged += 1
-                continue
-            if row is None:
-                row = Track(id=track_id)
-                db.session.add(row)
-                changes.added.append(track_id)
-            else:
-                changes.changed.append(track_id)
-            _fill(row, parsed_track)
-        for track_id, row in existing.items():
-            if track_id not in result and not row.retired:
-                row.retired = True
-                changes.removed.append(track_id)
+        reconcile(existing, result, changes, new=lambda track_id: Track(id=track_id), fill=_fill)
         db.session.flush()
         return changes
 
@@ -278,8 +272,6 @@ def _fill(row: Track, parsed: ParsedTrack) -> None:
     row.renewal_ce_hours = parsed.renewal_ce_hours
     row.renewal_refresher_course = parsed.renewal_refresher_course
     row.practicum_required = parsed.practicum_required
-    row.content_hash = parsed.content_hash
-    row.retired = False
     row.synced_at = utcnow()
     row.required_courses = [
         TrackCourse(course_slug=c.course, position=i, final_exam=c.final_exam, min_score=c.min_score)

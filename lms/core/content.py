@@ -9,7 +9,7 @@ checked against the files, not against the database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -64,6 +64,46 @@ class Changes:
             f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
             f"{self.unchanged} unchanged"
         )
+
+
+def reconcile(
+    rows: Mapping[Any, Any],
+    items: Mapping[Any, Any],
+    changes: Changes,
+    *,
+    new: Callable[[Any], Any],
+    fill: Callable[[Any, Any], None],
+    label: Callable[[Any], str] = str,
+    retire: Callable[[Any], None] | None = None,
+) -> None:
+    """Bring keyed rows in line with parsed items, the way every source's ``write`` does.
+
+    Rows have ``content_hash`` and ``retired`` columns; items have the ``content_hash`` of their file.
+
+    A new key gets ``new(key)`` (added to the session) then ``fill``; a key whose ``content_hash`` changed, or
+    whose row was retired, gets ``fill`` again; an unchanged one is counted and left alone; a row whose key is
+    no longer in the files is retired (``retire`` retires what hangs from it), never deleted, so learners'
+    history that points at it stays valid.
+    """
+    for key, item in items.items():
+        row = rows.get(key)
+        if row is not None and row.content_hash == item.content_hash and not row.retired:
+            changes.unchanged += 1
+            continue
+        if row is None:
+            row = new(key)
+            db.session.add(row)
+            changes.added.append(label(key))
+        else:
+            changes.changed.append(label(key))
+        row.content_hash, row.retired = item.content_hash, False
+        fill(row, item)
+    for key, row in rows.items():
+        if key not in items and not row.retired:
+            row.retired = True
+            if retire is not None:
+                retire(row)
+            changes.removed.append(label(key))
 
 
 class ContentSource(Protocol):

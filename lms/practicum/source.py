@@ -16,7 +16,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from lms.certification.tracks import SLUG, TRACKS_DIR, bilingual, line_of, whole_number
-from lms.core.content import Changes, LineDict, LineList, Problems, check_keys, parse_yaml, read_front_matter, read_text
+from lms.core.content import (
+    Changes,
+    LineDict,
+    LineList,
+    Problems,
+    check_keys,
+    parse_yaml,
+    read_front_matter,
+    read_text,
+    reconcile,
+)
 from lms.core.db import db, utcnow
 from lms.core.markdown import render
 from lms.practicum.models import Practicum
@@ -213,32 +223,20 @@ class PracticumSource:
     def write(self, result: dict[str, ParsedPracticum], parsed: Mapping[str, Any]) -> Changes:
         changes = Changes()
         existing = {p.track_id: p for p in db.session.scalars(sa.select(Practicum))}
-        for track_id, item in result.items():
-            row = existing.get(track_id)
-            if row is not None and row.content_hash == item.content_hash and not row.retired:
-                changes.unchanged += 1
-                continue
-            if row is None:
-                row = Practicum(track_id=track_id, content_version=1)
-                db.session.add(row)
-                changes.added.append(track_id)
-            else:
-                row.content_version += 1
-                changes.changed.append(track_id)
-            row.title_en, row.title_ja = item.title["en"], item.title["ja"]
-            row.brief_html_en = render(item.brief["en"]).html
-            row.brief_html_ja = render(item.brief["ja"]).html
-            row.sections = [_rendered_section(s) for s in item.sections]
-            row.rubric = item.rubric
-            row.content_hash = item.content_hash
-            row.retired = False
-            row.synced_at = utcnow()
-        for track_id, row in existing.items():
-            if track_id not in result and not row.retired:
-                row.retired = True
-                changes.removed.append(track_id)
+        reconcile(existing, result, changes, new=lambda track_id: Practicum(track_id=track_id, content_version=0),
+                  fill=_fill)
         db.session.flush()
         return changes
+
+
+def _fill(row: Practicum, item: ParsedPracticum) -> None:
+    row.content_version += 1
+    row.title_en, row.title_ja = item.title["en"], item.title["ja"]
+    row.brief_html_en = render(item.brief["en"]).html
+    row.brief_html_ja = render(item.brief["ja"]).html
+    row.sections = [_rendered_section(s) for s in item.sections]
+    row.rubric = item.rubric
+    row.synced_at = utcnow()
 
 
 def _rendered_section(section: dict[str, Any]) -> dict[str, Any]:

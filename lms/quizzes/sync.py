@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lms.core.content import Changes, Problems
+from lms.core.content import Changes, Problems, reconcile
 from lms.core.db import db
 from lms.core.markdown import render
 from lms.curriculum.models import Course, Lesson
@@ -77,28 +77,18 @@ class AssessmentsSource:
     def write(self, result: files.Assessments, parsed: Mapping[str, Any]) -> Changes:
         changes = Changes()
         banks = {b.id: b for b in db.session.scalars(sa.select(Bank))}
-        for bank in result.banks.values():
-            row = banks.get(bank.id)
-            if row is not None and row.content_hash == bank.content_hash and not row.retired:
-                changes.unchanged += 1
-                continue
-            if row is None:
-                row = Bank(id=bank.id)
-                db.session.add(row)
-                changes.added.append(f"bank:{bank.id}")
-            else:
-                changes.changed.append(f"bank:{bank.id}")
-            row.title, row.content_hash, row.retired = bank.title, bank.content_hash, False
+
+        def fill_bank(row: Bank, bank: files.Bank) -> None:
+            row.title = bank.title
             db.session.flush()
             self._write_bank(bank, result, changes)
-        for bank_id, row in banks.items():
-            if bank_id not in result.banks and not row.retired:
-                row.retired = True
-                changes.removed.append(f"bank:{bank_id}")
-                for q in db.session.scalars(sa.select(Question).where(Question.bank_id == bank_id)):
-                    q.retired = True
-                for c in db.session.scalars(sa.select(CaseStudy).where(CaseStudy.bank_id == bank_id)):
-                    c.retired = True
+
+        def retire_bank(row: Bank) -> None:
+            for child in (Question, CaseStudy):
+                db.session.execute(sa.update(child).where(child.bank_id == row.id).values(retired=True))
+
+        reconcile(banks, result.banks, changes, new=lambda bank_id: Bank(id=bank_id), fill=fill_bank,
+                  label=lambda bank_id: f"bank:{bank_id}", retire=retire_bank)
         self._write_quizzes(result, changes)
         db.session.flush()
         return changes
@@ -159,18 +149,8 @@ class AssessmentsSource:
         rows = {q.id: q for q in db.session.scalars(sa.select(Quiz))}
         courses = {c.slug: c for c in db.session.scalars(sa.select(Course))}
         lessons = {(le.course_id, le.key): le for le in db.session.scalars(sa.select(Lesson))}
-        for quiz in result.quizzes.values():
-            row = rows.get(quiz.id)
-            digest = quiz.content_hash
-            if row is not None and row.content_hash == digest and not row.retired:
-                changes.unchanged += 1
-                continue
-            if row is None:
-                row = Quiz(id=quiz.id)
-                db.session.add(row)
-                changes.added.append(f"quiz:{quiz.id}")
-            else:
-                changes.changed.append(f"quiz:{quiz.id}")
+
+        def fill_quiz(row: Quiz, quiz: files.Quiz) -> None:
             course = courses[quiz.course]
             row.course_id, row.kind = course.id, QuizKind(quiz.kind)
             row.lesson_id = lessons[(course.id, quiz.lesson)].id if quiz.lesson else None
@@ -181,8 +161,7 @@ class AssessmentsSource:
             row.time_limit_minutes, row.attempts_allowed = quiz.time_limit_minutes, quiz.attempts
             row.grading, row.pass_mark = GradingMethod(quiz.grading), quiz.pass_mark
             row.available_from, row.available_until = quiz.available_from, quiz.available_until
-            row.review, row.content_hash, row.retired = ReviewPolicy(quiz.review), digest, False
-        for quiz_id, row in rows.items():
-            if quiz_id not in result.quizzes and not row.retired:
-                row.retired = True
-                changes.removed.append(f"quiz:{quiz_id}")
+            row.review = ReviewPolicy(quiz.review)
+
+        reconcile(rows, result.quizzes, changes, new=lambda quiz_id: Quiz(id=quiz_id), fill=fill_quiz,
+                  label=lambda quiz_id: f"quiz:{quiz_id}")
