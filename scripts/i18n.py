@@ -5,6 +5,7 @@ Usage: python scripts/i18n.py [update|compile]   (update extracts, merges into j
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,7 @@ def update(feature: Path) -> None:
     finally:
         cfg.unlink()
     po = translations / "ja" / "LC_MESSAGES" / "messages.po"
+    before = po.read_bytes() if po.exists() else None
     if po.exists():
         run("-q", "update", "--no-fuzzy-matching", "-i", str(pot), "-d", str(translations),
             "-l", "ja")
@@ -43,6 +45,13 @@ def update(feature: Path) -> None:
         run("-q", "init", "-i", str(pot), "-d", str(translations), "-l", "ja")
         _unfuzzy_header(po)
     pot.unlink()
+    if before is not None and _messages(before) == _messages(po.read_bytes()):
+        po.write_bytes(before)  # only the header's dates changed: keep the file (and the diff) as it was
+
+
+def _messages(data: bytes) -> list[tuple[object, object, bool]]:
+    catalog = read_po(io.BytesIO(data), locale="ja")
+    return [(m.id, m.string, m.fuzzy) for m in catalog if m.id]
 
 
 def _unfuzzy_header(po: Path) -> None:
