@@ -13,8 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from lms.accounts.models import User
 from lms.core import audit
 from lms.core.db import db, utcnow
+from lms.curriculum import operations as curriculum
+from lms.curriculum.models import Enrolment
 from lms.quizzes import grading, types
 from lms.quizzes.models import (
     Attempt,
@@ -138,6 +141,20 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[Question, str | None]]:
     return [(q, q.case_study_id) for unit in units for q in unit]
 
 
+def _ensure_enrolled(user_id: int, quiz: Quiz) -> None:
+    """Taking a course's quiz enrols the trainee in the course (self-enrolment is open to every trainee), so
+    the attempt counts in course progress, cohort results and reports like any enrolled learner's."""
+    enrolled = db.session.scalar(
+        sa.select(Enrolment.id).where(Enrolment.user_id == user_id, Enrolment.course_id == quiz.course_id)
+    )
+    if enrolled is not None:
+        return
+    try:
+        curriculum.enrol(db.session.get(User, user_id), quiz.course, actor_id=user_id)
+    except curriculum.CurriculumError as error:
+        raise QuizError(error.message, error.status) from error
+
+
 def start_attempt(user_id: int, quiz_id: str, now: datetime | None = None) -> Attempt:
     """Start a new attempt, or return the open one: questions, their versions and option order are fixed here."""
     now = now or utcnow()
@@ -154,6 +171,7 @@ def start_attempt(user_id: int, quiz_id: str, now: datetime | None = None) -> At
         raise QuizError(problem, 409)
     if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed:
         raise QuizError(_("You have used all %(n)d attempts allowed for this quiz.", n=quiz.attempts_allowed))
+    _ensure_enrolled(user_id, quiz)
     seed = secrets.randbits(62)
     rng = random.Random(seed)  # noqa: S311 - shuffling, not cryptography
     drawn = _draw(quiz, rng)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from lms.core.audit import AuditEntry
 from lms.core.db import db, utcnow
+from lms.curriculum.models import Enrolment
 from lms.quizzes import operations
 from lms.quizzes.models import Attempt, AttemptStatus, Quiz, Response
 from tests.quizzes.conftest import start
@@ -533,3 +534,14 @@ def test_close_expired_command_grades_as_of_the_deadline(app, client, make_user,
     attempt = _attempt(attempt_id)
     assert attempt.status == AttemptStatus.GRADED
     assert attempt.submitted_at == attempt.deadline
+
+
+def test_starting_a_quiz_enrols_the_trainee_in_its_course_once(client, make_user, login):
+    user = login(make_user())
+    first = start(client, "sample-01")
+    client.post(f"/quizzes/attempts/{first}/submit")
+    start(client, "sample-01")
+    enrolments = db.session.scalars(sa.select(Enrolment).where(Enrolment.user_id == user.id)).all()
+    assert [e.course.slug for e in enrolments] == ["sample-course"]
+    audited = sa.select(AuditEntry).where(AuditEntry.action == "enrolment.create", AuditEntry.actor_id == user.id)
+    assert len(db.session.scalars(audited).all()) == 1

@@ -17,6 +17,7 @@ from lms.accounts import operations as accounts
 from lms.core import content
 from lms.core.audit import AuditEntry
 from lms.core.db import db
+from lms.curriculum.models import Enrolment
 from lms.quizzes import operations
 from lms.quizzes.models import Attempt, AttemptStatus, Response
 from tests.conftest import _database_url, _fresh_context_per_request
@@ -123,3 +124,5 @@ def test_concurrent_starts_make_one_attempt(own_app):
         attempts = db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user_id)).all()
         assert len(attempts) == 1
         assert attempts[0].status == AttemptStatus.OPEN
+        enrolments = db.session.scalars(sa.select(Enrolment).where(Enrolment.user_id == user_id)).all()
+        assert len(enrolments) == 1  # starting the quiz enrolled the trainee once, whatever the race
