@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from lms import create_app
 from lms.core.db import db
-from tests.helpers import app_config
+from tests.helpers import app_config, drop_database, scratch_database
 
 CHROMIUM = os.environ.get("LMS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,19 +50,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _browser_database(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = sa.make_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
-    name = f"{url.database}_browser"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 @dataclass
 class LiveServer:
     app: Flask
@@ -76,9 +62,10 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app served over real HTTP, with CSRF on, as a user meets it."""
+    url = scratch_database(database_url, "browser", tmp_path_factory.mktemp("browser"))
     app = create_app(
         app_config(
-            _browser_database(database_url, tmp_path_factory),
+            url,
             WTF_CSRF_ENABLED=True,
             TESTING=False,
             # Journeys sign in many times a minute; rate limits have tests of their own.
@@ -95,6 +82,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
+    drop_database(url)
 
 
 @pytest.fixture

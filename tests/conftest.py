@@ -5,13 +5,11 @@ The suite runs on SQLite by default and on PostgreSQL when LMS_TEST_DATABASE_URL
 
 from __future__ import annotations
 
-import contextvars
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -22,44 +20,16 @@ from lms.accounts.models import User
 from lms.core.access import Role
 from lms.core.db import db
 from lms.core.extensions import limiter
-from tests.helpers import PASSWORD, app_config
+from tests.helpers import PASSWORD, app_config, isolate_requests, scratch_database
 
 #: Browser fixtures (live_server, check_accessibility, Chromium launch args) for any test that drives a page.
 pytest_plugins = ["tests.browser_support"]
 
 
-def _database_url(tmp_path_factory: pytest.TempPathFactory, worker: str) -> str:
-    """A database of this run's own: a SQLite file, or a fresh PostgreSQL database per xdist worker."""
-    base = os.environ.get("LMS_TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    url = sa.make_url(base)
-    name = f"{url.database}_{worker}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
-    return _database_url(tmp_path_factory, worker_id)
-
-
-def _fresh_context_per_request(app: Flask) -> None:
-    """Run each request in a fresh context, as production does: its own app context, ``g`` and DB session.
-
-    Flask otherwise reuses the test's app context for every request, so ``g`` (and Flask-Login's cached
-    user) would leak from one request into the next and hide real bugs.
-    """
-    wsgi_app = app.wsgi_app
-
-    def isolated(environ: Any, start_response: Any) -> Any:
-        return contextvars.Context().run(wsgi_app, environ, start_response)
-
-    app.wsgi_app = isolated  # type: ignore[method-assign]
+    base = os.environ.get("LMS_TEST_DATABASE_URL") or "sqlite://"
+    return scratch_database(base, worker_id, tmp_path_factory.mktemp("db"))
 
 
 class IsolatedClient(FlaskClient):
@@ -78,7 +48,7 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     app = create_app(app_config(database_url))
-    _fresh_context_per_request(app)
+    isolate_requests(app)
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

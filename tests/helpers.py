@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +41,48 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+@contextmanager
+def _postgres_admin(url: sa.URL) -> Iterator[sa.Connection]:
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def scratch_database(like: str, suffix: str, tmp_dir: Path) -> str:
+    """A new, empty database beside ``like``: on PostgreSQL ``<database>_<suffix>``, dropped and created afresh;
+    on SQLite a file in ``tmp_dir``. Tests that need their own connections or a live server use one."""
+    url = sa.make_url(like)
+    if url.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_dir / f'{suffix}.sqlite3'}"
+    name = f"{url.database}_{suffix}"
+    with _postgres_admin(url) as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL scratch database (SQLite files go with their temporary folder)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        with _postgres_admin(parsed) as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+
+
+def isolate_requests(app: Flask) -> None:
+    """Run each request in a fresh context, as production does: its own app context, ``g`` and DB session.
+
+    Flask otherwise reuses the test's app context for every request, so ``g`` (and Flask-Login's cached
+    user) would leak from one request into the next and hide real bugs.
+    """
+    wsgi_app = app.wsgi_app
+
+    def isolated(environ: Any, start_response: Any) -> Any:
+        return contextvars.Context().run(wsgi_app, environ, start_response)
+
+    app.wsgi_app = isolated  # type: ignore[method-assign]

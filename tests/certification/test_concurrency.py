@@ -18,8 +18,7 @@ from lms.certification.lifecycle import Stored
 from lms.certification.models import Certificate, SerialCounter, Track
 from lms.core.access import Role
 from lms.core.db import db
-from tests.conftest import _database_url, _fresh_context_per_request
-from tests.helpers import app_config
+from tests.helpers import app_config, drop_database, isolate_requests, scratch_database
 
 pytestmark = [
     pytest.mark.no_transaction,
@@ -30,12 +29,12 @@ THREADS = 8
 
 
 @pytest.fixture(scope="module")
-def own_app(tmp_path_factory, worker_id) -> Iterator[Flask]:
-    url = _database_url(tmp_path_factory, f"{worker_id}_certconcurrency")
+def own_app(tmp_path_factory, database_url) -> Iterator[Flask]:
+    url = scratch_database(database_url, "certconcurrency", tmp_path_factory.mktemp("certconcurrency"))
     key_dir = tmp_path_factory.mktemp("keys")
     keys.ensure_directory(key_dir)
     app = create_app(app_config(url, LMS_SIGNING_KEYS_DIR=str(key_dir)))
-    _fresh_context_per_request(app)
+    isolate_requests(app)
     with app.app_context():
         upgrade()
         db.session.add(Track(
@@ -48,10 +47,7 @@ def own_app(tmp_path_factory, worker_id) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    admin = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    drop_database(url)
 
 
 def _user(app: Flask, email: str, role: Role) -> tuple[int, str]:

@@ -9,31 +9,18 @@ from flask_migrate import downgrade, upgrade
 
 from lms import create_app
 from lms.core.db import db
-from tests.helpers import app_config
+from tests.helpers import app_config, drop_database, scratch_database
 
 
 @pytest.fixture
 def scratch_app(tmp_path, database_url):
-    """An app on a database of its own, emptied before and after."""
-    url = sa.make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        name = f"{url.database}_migrations"
-        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        scratch = url.set(database=name).render_as_string(hide_password=False)
-    else:
-        admin = None
-        scratch = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-    app = create_app(app_config(scratch))
+    """An app on an empty database of its own."""
+    url = scratch_database(database_url, "migrations", tmp_path)
+    app = create_app(app_config(url))
     yield app
     with app.app_context():
         db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    drop_database(url)
 
 
 def _include_object():

@@ -20,8 +20,7 @@ from lms.core.db import db
 from lms.curriculum.models import Enrolment
 from lms.quizzes import operations
 from lms.quizzes.models import Attempt, AttemptStatus, Response
-from tests.conftest import _database_url, _fresh_context_per_request
-from tests.helpers import app_config
+from tests.helpers import app_config, drop_database, isolate_requests, scratch_database
 from tests.quizzes.conftest import CONTENT, ensure_sample_course
 
 pytestmark = pytest.mark.no_transaction
@@ -30,10 +29,10 @@ THREADS = 8
 
 
 @pytest.fixture(scope="module")
-def own_app(tmp_path_factory, worker_id) -> Iterator[Flask]:
-    url = _database_url(tmp_path_factory, f"{worker_id}_concurrency")
+def own_app(tmp_path_factory, database_url) -> Iterator[Flask]:
+    url = scratch_database(database_url, "concurrency", tmp_path_factory.mktemp("concurrency"))
     app = create_app(app_config(url))
-    _fresh_context_per_request(app)
+    isolate_requests(app)
     with app.app_context():
         upgrade()
         ensure_sample_course()
@@ -43,11 +42,7 @@ def own_app(tmp_path_factory, worker_id) -> Iterator[Flask]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if url.startswith("postgresql"):
-        admin = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
+    drop_database(url)
 
 
 def _user(app: Flask, email: str) -> tuple[int, str]:
