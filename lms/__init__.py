@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from lms.config import check_production, from_environment
 
@@ -25,11 +26,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     check_production(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    # Ids in URLs never exceed the databases' INTEGER: a larger one is a 404, not a driver overflow.
+    app.url_map.converters["int"] = DatabaseIdConverter
     _init_extensions(app)
     for name in FEATURES:
         importlib.import_module(f"lms.{name}").init_app(app)
     _refuse_undeclared_views(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` limited to 0..2**31-1, the range of an INTEGER primary key on PostgreSQL and SQLite."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = 2**31 - 1,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _init_extensions(app: Flask) -> None:

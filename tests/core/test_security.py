@@ -3,9 +3,10 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import abort
+from werkzeug.routing import IntegerConverter
 
 from lms import create_app
-from lms.core.access import public
+from lms.core.access import Role, public
 from lms.core.db import db
 from tests.helpers import PASSWORD, app_config, csrf_token
 
@@ -123,3 +124,20 @@ def test_views_without_an_access_rule_stop_the_app(database_url):
     app.add_url_rule("/open", view_func=lambda: "oops", endpoint="open")
     with pytest.raises(RuntimeError, match="views without an access rule: open"):
         _refuse_undeclared_views(app)
+
+
+def test_ids_beyond_the_database_integer_range_are_not_found(app, client, make_user, login):
+    """Every route with an integer id, for a user holding every role: an id no database can hold is a 404."""
+    login(make_user(*Role))
+    huge = 10**30
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        ints = [name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
+        if not ints or rule.endpoint == "accounts.logout":
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m, ints=ints: str(huge) if m.group(1) in ints else "x",
+                      rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert client.open(path, method=method).status_code == 404, f"{method} {path}"
+            checked += 1
+    assert checked >= 10
