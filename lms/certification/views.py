@@ -138,15 +138,19 @@ def pdf(public_id: str) -> Any:
 # --- Administrators ----------------------------------------------------------------------------------------------
 
 
+#: The longest waiting-time filter the queue accepts (ten years), in days.
+MAX_WAITING_DAYS = 3650
+
+
 @bp.get("/requests")
 @requires(Permission.CERTIFICATE_ISSUE)
 def queue() -> Any:
     track_id = request.args.get("track") or ""
     prefecture = request.args.get("prefecture") or ""
-    try:
-        min_days = max(0, int(request.args.get("waiting") or 0))
-    except ValueError:
-        min_days = 0
+    raw_days = request.args.get("waiting") or "0"
+    if not raw_days.isdigit() or int(raw_days) > MAX_WAITING_DAYS:
+        abort(400, _("Waiting time is a whole number of days from 0 to %(n)d.", n=MAX_WAITING_DAYS))
+    min_days = int(raw_days)
     query = (
         sa.select(Certificate).join(User, User.id == Certificate.user_id)
         .where(Certificate.state == Stored.REQUESTED).order_by(Certificate.requested_at)

@@ -322,6 +322,10 @@ def test_queue_filters_and_bulk_issue_with_a_result_per_row(app, clients, track,
     assert rows[0].public_id not in page and rows[1].public_id in page
     page = clients["admin"].get(f"/certification/requests?track={track.id}").get_data(as_text=True)
     assert rows[0].public_id in page
+    for waiting in ("-1", "ten", "3651", "9" * 30):
+        refused = clients["admin"].get(f"/certification/requests?waiting={waiting}")
+        assert refused.status_code == 400, waiting
+        assert "whole number of days" in refused.get_data(as_text=True)
 
     clients["admin"].post(f"/certification/certificates/{rows[1].public_id}/reject", data={"reason": "no"})
     response = clients["admin"].post("/certification/requests/issue",
