@@ -8,7 +8,11 @@ double click), and still exactly one graded attempt each must result.
         .venv/bin/python benchmarks/bench_quiz_submit.py
 
 Options by environment: LMS_BENCH_TRAINEES (2000), LMS_BENCH_CLIENTS (concurrent connections, 48),
-LMS_BENCH_WORKERS (gunicorn workers, 4), LMS_BENCH_PORT (8765), LMS_BENCH_REPEAT (submissions per trainee, 1).
+LMS_BENCH_WORKERS (gunicorn workers, 4), LMS_BENCH_PORT (8765), LMS_BENCH_REPEAT (submissions per trainee, 1),
+LMS_BENCH_GUNICORN_ARGS (more gunicorn arguments, e.g. "--threads 2").
+
+It also prints the CPU time per request of the gunicorn workers, of their PostgreSQL backends and of this client
+(from /proc): on a machine shared with other work, throughput follows the load, CPU per request much less.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import textwrap
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,6 +42,8 @@ TRAINEES = int(os.environ.get("LMS_BENCH_TRAINEES", "2000"))
 CLIENTS = int(os.environ.get("LMS_BENCH_CLIENTS", "48"))
 WORKERS = int(os.environ.get("LMS_BENCH_WORKERS", "4"))
 PORT = int(os.environ.get("LMS_BENCH_PORT", "8765"))
+#: Extra gunicorn arguments, e.g. "--threads 2" (split on white space).
+GUNICORN_ARGS = os.environ.get("LMS_BENCH_GUNICORN_ARGS", "").split()
 REPEAT = int(os.environ.get("LMS_BENCH_REPEAT", "1"))
 QUESTIONS = 20
 #: Trainees whose submissions warm up every gunicorn worker (imports, statement caches) before the clock starts.
@@ -106,6 +113,7 @@ def fresh_database() -> None:
 def prepare(content_root: Path) -> tuple[str, list[tuple[int, str, str]]]:
     """Migrate, sync, create the trainees and their open attempts (answers saved); return cookies and tokens."""
     from flask import g, session
+    from flask_login import login_user
     from flask_migrate import upgrade
     from flask_wtf.csrf import generate_csrf
 
@@ -141,10 +149,10 @@ def prepare(content_root: Path) -> tuple[str, list[tuple[int, str, str]]]:
             attempt = operations.start_attempt(user.id, "bench-final")
             for i, response in enumerate(attempt.responses):
                 response.answer = "a" if i % 4 else "b"  # 75 %
-            with app.test_request_context():
+            # The session a real sign-in leaves, for the address the benchmark's requests come from.
+            with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
                 g.pop("csrf_token", None)  # generate_csrf caches the token per app context
-                session["_user_id"] = user.session_token
-                session["_fresh"] = True
+                login_user(user)
                 token = generate_csrf()
                 cookie = serializer.dumps(dict(session))
             sessions.append((attempt.id, cookie, token))
@@ -166,6 +174,30 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc), 0 for any that has gone."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server_pid: int) -> tuple[list[int], list[int]]:
+    """The gunicorn workers, and the PostgreSQL backends serving them (one per worker once warmed up)."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    engine = sa.create_engine(DATABASE_URL)
+    with engine.connect() as conn:
+        backends = conn.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                        "AND pid <> pg_backend_pid()")).scalars().all()
+    engine.dispose()
+    return workers, list(backends)
+
+
 def submit(cookie_name: str, attempt_id: int, cookie: str, token: str) -> tuple[float, int]:
     body = f"csrf_token={token}"
     started = time.perf_counter()
@@ -180,18 +212,22 @@ def submit(cookie_name: str, attempt_id: int, cookie: str, token: str) -> tuple[
     return time.perf_counter() - started, status
 
 
-def main() -> None:
-    fresh_database()
-    with tempfile.TemporaryDirectory() as tmp:
-        content_root = Path(tmp)
-        write_content(content_root)
-        print(f"preparing {TRAINEES} trainees with open attempts of a {QUESTIONS}-question quiz ...", flush=True)
-        cookie_name, sessions = prepare(content_root)
+@dataclass
+class Run:
+    jobs: int
+    elapsed: float
+    latencies: list[float]
+    statuses: dict[int, int]
+    #: CPU seconds of the gunicorn workers, their PostgreSQL backends and this client while the clock ran.
+    cpu: list[float]
+
+
+def serve_and_submit(cookie_name: str, sessions: list[tuple[int, str, str]]) -> Run:
     env = {**os.environ, "LMS_DATABASE_URL": DATABASE_URL, "LMS_SECRET_KEY": SECRET, "LMS_ENV": "production",
            "LMS_HSTS": "0"}
     server = subprocess.Popen(  # noqa: S603 - our own fixed command
         [str(Path(sys.executable).parent / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}",
-         "--log-level", "warning", "lms:create_app()"],
+         "--log-level", "warning", *GUNICORN_ARGS, "lms:create_app()"],
         cwd=ROOT, env=env,
     )
     try:
@@ -211,16 +247,32 @@ def main() -> None:
                 latencies.append(latency)
                 statuses[status] = statuses.get(status, 0) + 1
 
+        workers, backends = server_pids(server.pid)
+        cpu_before = cpu_seconds(workers), cpu_seconds(backends), time.process_time()
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
             list(pool.map(one, jobs))
         elapsed = time.perf_counter() - started
+        cpu_after = cpu_seconds(workers), cpu_seconds(backends), time.process_time()
     finally:
         server.terminate()
         server.wait(timeout=30)
+    cpu = [after - before for after, before in zip(cpu_after, cpu_before, strict=True)]
+    return Run(len(jobs), elapsed, sorted(latencies), statuses, cpu)
+
+
+def main() -> None:
+    load_before = os.getloadavg()[0]
+    fresh_database()
+    with tempfile.TemporaryDirectory() as tmp:
+        content_root = Path(tmp)
+        write_content(content_root)
+        print(f"preparing {TRAINEES} trainees with open attempts of a {QUESTIONS}-question quiz ...", flush=True)
+        cookie_name, sessions = prepare(content_root)
+    run = serve_and_submit(cookie_name, sessions)
     engine = sa.create_engine(DATABASE_URL)
     with engine.connect() as conn:
-        measured = {"ids": [job[0] for job in sessions]}
+        measured = {"ids": [job[0] for job in sessions[WARMUP:]]}
         graded = conn.execute(sa.text("SELECT count(*) FROM quiz_attempts WHERE status = 'graded' "
                                       "AND id = ANY(:ids)"), measured).scalar_one()
         avg = conn.execute(sa.text("SELECT avg(percent) FROM quiz_attempts WHERE status = 'graded' "
@@ -229,17 +281,21 @@ def main() -> None:
                                        "AND subject_id = ANY(:ids)"),
                                {"ids": [str(i) for i in measured["ids"]]}).scalar_one()
     engine.dispose()
-    latencies.sort()
-    print(f"requests: {len(jobs)} ({TRAINEES} trainees x {REPEAT}), {CLIENTS} concurrent clients, "
+    print(f"requests: {run.jobs} ({TRAINEES} trainees x {REPEAT}), {CLIENTS} concurrent clients, "
           f"gunicorn {WORKERS} workers")
-    print(f"HTTP statuses: {dict(sorted(statuses.items()))}")
-    print(f"elapsed: {elapsed:.2f} s")
-    print(f"graded submissions per second: {TRAINEES / elapsed:.0f} (requests per second: {len(jobs) / elapsed:.0f})")
-    print(f"latency p50: {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p99: {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms")
+    print(f"HTTP statuses: {dict(sorted(run.statuses.items()))}")
+    print(f"elapsed: {run.elapsed:.2f} s")
+    print(f"graded submissions per second: {TRAINEES / run.elapsed:.0f} "
+          f"(requests per second: {run.jobs / run.elapsed:.0f})")
+    print(f"latency p50: {statistics.median(run.latencies) * 1000:.1f} ms, "
+          f"p99: {run.latencies[int(len(run.latencies) * 0.99) - 1] * 1000:.1f} ms")
+    app_ms, db_ms, client_ms = (seconds * 1000 / run.jobs for seconds in run.cpu)
+    print(f"CPU per request: gunicorn workers {app_ms:.2f} ms, PostgreSQL backends {db_ms:.2f} ms, "
+          f"benchmark client {client_ms:.2f} ms ({os.cpu_count()} cores; load average {load_before:.2f} before "
+          f"the run, {os.getloadavg()[0]:.2f} after)")
     print(f"graded attempts in the database: {graded} (expected {TRAINEES}); submit audit entries: {submits}; "
           f"average grade {float(avg or 0):.1f}%")
-    if graded != TRAINEES or submits != TRAINEES or statuses.get(302) != len(jobs):
+    if graded != TRAINEES or submits != TRAINEES or run.statuses.get(302) != run.jobs:
         raise SystemExit("FAILED: graded attempts are not exactly one per trainee")
 
 

@@ -199,4 +199,9 @@ class Response(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
     version: Mapped[QuestionVersion] = relationship()
 
+    @property
+    def definition(self) -> dict[str, Any]:
+        """The definition of the version shown (as on a submission sheet's response)."""
+        return self.version.definition
+
     __table_args__ = (sa.UniqueConstraint("attempt_id", "position"),)

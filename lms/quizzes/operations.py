@@ -4,14 +4,17 @@ other features use (``quiz_grade``, ``quiz_passed``). Nothing here commits: the 
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql
 
 from lms.accounts.models import User
 from lms.core import audit
@@ -144,14 +147,18 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[tuple[Question, str | None]]:
 def _ensure_enrolled(user_id: int, quiz: Quiz) -> None:
     """Taking a course's quiz enrols the trainee in the course (self-enrolment is open to every trainee), so
     the attempt counts in course progress, cohort results and reports like any enrolled learner's."""
-    enrolled = db.session.scalar(
-        sa.select(Enrolment.id).where(Enrolment.user_id == user_id, Enrolment.course_id == quiz.course_id)
-    )
-    if enrolled is not None:
+    def enrolled() -> bool:
+        return db.session.scalar(
+            sa.select(Enrolment.id).where(Enrolment.user_id == user_id, Enrolment.course_id == quiz.course_id)
+        ) is not None
+
+    if enrolled():
         return
     try:
         curriculum.enrol(db.session.get(User, user_id), quiz.course, actor_id=user_id)
     except curriculum.CurriculumError as error:
+        if enrolled():  # a concurrent start (second tab, double click) enrolled the trainee a moment ago
+            return
         raise QuizError(error.message, error.status) from error
 
 
@@ -213,7 +220,7 @@ def start_attempt(user_id: int, quiz_id: str, now: datetime | None = None) -> At
 # Answering
 
 
-def clean_answers(attempt: Attempt, answers: Any) -> dict[int, Any]:
+def clean_answers(attempt: Attempt | Sheet, answers: Any) -> dict[int, Any]:
     """Check every answer against the attempt's questions; {response id: cleaned answer}. Raises QuizError 400."""
     if not isinstance(answers, Mapping):
         raise QuizError(_("Answers must be an object mapping question ids to answers."), 400)
@@ -224,15 +231,15 @@ def clean_answers(attempt: Attempt, answers: Any) -> dict[int, Any]:
         if response is None:
             raise QuizError(_("Question %(id)s is not part of this attempt.", id=str(question_id)[:100]), 400)
         try:
-            cleaned[response.id] = types.get(response.version.definition_type).clean(
-                response.version.definition, response.layout, raw
+            cleaned[response.id] = types.get(response.definition["type"]).clean(
+                response.definition, response.layout, raw
             )
         except types.ResponseError as error:
             raise QuizError(_("Question %(id)s: %(problem)s", id=question_id, problem=str(error)), 400) from None
     return cleaned
 
 
-def _check_owner(attempt: Attempt, user_id: int) -> None:
+def _check_owner(attempt: Attempt | Sheet, user_id: int) -> None:
     if attempt.user_id != user_id:
         raise QuizError(_("There is no such attempt."), 404)
 
@@ -264,47 +271,234 @@ def save_answers(attempt: Attempt, user_id: int, answers: Any, now: datetime | N
     return len(cleaned)
 
 
-def submit_attempt(attempt: Attempt, user_id: int, answers: Any = None, now: datetime | None = None) -> bool:
+@dataclass(frozen=True, slots=True)
+class SheetResponse:
+    id: int
+    question_id: str
+    layout: dict[str, Any]
+    answer: Any
+    max_points: float
+    #: The definition of the question version shown, answer key included: never sent to the browser.
+    definition: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """What submitting needs of an attempt: its state, and its questions with their keys and saved answers.
+
+    Plain rows read in one query (no ORM objects to load, track and flush): submission is the hot path when a
+    whole cohort hands in an exam at once.
+    """
+
+    id: int
+    user_id: int
+    quiz_id: str
+    status: AttemptStatus
+    deadline: datetime | None
+    max_points: float
+    #: When answers were last saved: the guard claims the attempt only if no save came after this read.
+    last_saved_at: datetime | None
+    responses: tuple[SheetResponse, ...]
+
+
+_SHEET = (
+    sa.select(
+        Attempt.user_id, Attempt.quiz_id, Attempt.status, Attempt.deadline, Attempt.max_points, Attempt.last_saved_at,
+        Response.id, Response.question_id, Response.layout, Response.answer, Response.max_points,
+        Response.version_id, QuestionVersion.content_hash,
+    )
+    .select_from(Attempt)
+    .outerjoin(Response, Response.attempt_id == Attempt.id)
+    .outerjoin(QuestionVersion, QuestionVersion.id == Response.version_id)
+    .where(Attempt.id == sa.bindparam("attempt_id"))
+    .order_by(Response.position)
+)
+
+#: Definitions of question versions by (id, content hash). A version never changes once written (a correction is
+#: a new version), so each process decodes a definition once instead of on every submission; the hash guards
+#: against an id that a rolled-back transaction (tests on SQLite) handed out again for other content.
+_definitions: dict[tuple[int, str], dict[str, Any]] = {}
+_DEFINITIONS_KEPT = 20_000
+
+
+def _version_definitions(keys: set[tuple[int, str]]) -> dict[tuple[int, str], dict[str, Any]]:
+    missing = keys - _definitions.keys()
+    if missing:
+        if len(_definitions) + len(missing) > _DEFINITIONS_KEPT:
+            _definitions.clear()
+        rows = db.session.execute(
+            sa.select(QuestionVersion.id, QuestionVersion.content_hash, QuestionVersion.definition)
+            .where(QuestionVersion.id.in_([version_id for version_id, _hash in missing]))
+        )
+        for version_id, content_hash, definition in rows:
+            _definitions[(version_id, content_hash)] = definition
+    return {key: _definitions[key] for key in keys}
+
+
+def load_sheet(attempt_id: int) -> Sheet | None:
+    """The attempt's submission sheet, or None for an unknown attempt."""
+    rows = db.session.execute(_SHEET, {"attempt_id": attempt_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    questions = [row for row in rows if row[6] is not None]
+    definitions = _version_definitions({(row[11], row[12]) for row in questions})
+    return Sheet(
+        id=attempt_id, user_id=first[0], quiz_id=first[1], status=first[2], deadline=first[3], max_points=first[4],
+        last_saved_at=first[5],
+        responses=tuple(SheetResponse(*row[6:11], definitions[(row[11], row[12])]) for row in questions),
+    )
+
+
+# Parameters are prefixed: an UPDATE would also SET any column that a parameter of the same name matches.
+_CLAIM = (
+    sa.update(Attempt.__table__)
+    .where(
+        Attempt.__table__.c.id == sa.bindparam("claim_id"),
+        Attempt.__table__.c.status == AttemptStatus.OPEN,
+        Attempt.__table__.c.last_saved_at.is_not_distinct_from(sa.bindparam("claim_last_saved_at")),
+    )
+    .values(status=AttemptStatus.GRADED, submitted_at=sa.bindparam("claim_submitted_at"),
+            graded_at=sa.bindparam("claim_graded_at"), points=sa.bindparam("claim_points"),
+            percent=sa.bindparam("claim_percent"))
+)
+_responses = Response.__table__.c
+_GRADE_RESPONSE = (
+    sa.update(Response.__table__)
+    .where(_responses.id == sa.bindparam("response_id"))
+    .values(fraction=sa.bindparam("fraction"), points=sa.bindparam("points"), summary=sa.bindparam("summary"))
+)
+_ANSWER_AND_GRADE_RESPONSE = _GRADE_RESPONSE.values(answer=sa.bindparam("answer"), saved_at=sa.bindparam("saved_at"))
+#: PostgreSQL: every response of the attempt in one statement, from arrays (a null answer text: keep the saved one).
+_grades = sa.func.unnest(
+    sa.bindparam("response_ids", type_=postgresql.ARRAY(sa.Integer)),
+    sa.bindparam("response_fractions", type_=postgresql.ARRAY(sa.Float)),
+    sa.bindparam("response_points", type_=postgresql.ARRAY(sa.Float)),
+    sa.bindparam("response_summaries", type_=postgresql.ARRAY(sa.Text)),
+    sa.bindparam("response_answers", type_=postgresql.ARRAY(sa.Text)),
+).table_valued("id", "fraction", "points", "summary", "answer").render_derived()
+_GRADE_RESPONSES_FROM_ARRAYS = (
+    sa.update(Response.__table__)
+    .where(_responses.id == _grades.c.id)
+    .values(
+        fraction=_grades.c.fraction, points=_grades.c.points, summary=_grades.c.summary,
+        answer=sa.case((_grades.c.answer.is_(None), _responses.answer), else_=sa.cast(_grades.c.answer, sa.JSON)),
+        saved_at=sa.case((_grades.c.answer.is_(None), _responses.saved_at),
+                         else_=sa.bindparam("response_saved_at", type_=_responses.saved_at.type)),
+    )
+)
+
+
+_claimed = _CLAIM.returning(Attempt.__table__.c.id).cte("claimed")
+#: PostgreSQL: the guard, the responses' grades and the audit entry in one statement. The grades and the entry
+#: are written only if the guard claimed the attempt (the statement's row count, 0 or 1, says whether it did).
+_SUBMIT = (
+    audit.insert_for_each(_claimed)
+    .add_cte(_GRADE_RESPONSES_FROM_ARRAYS.where(sa.exists(sa.select(_claimed.c.id))).cte("graded"))
+    .execution_options(preserve_rowcount=True)  # an INSERT's row count is otherwise not kept
+)
+
+
+def _write_submission(claim: dict[str, Any], rows: list[dict[str, Any]], audit_entry: dict[str, Any],
+                      now: datetime) -> bool:
+    """Claim the attempt and write the grades, answers and audit entry; False if it was no longer open.
+
+    ``rows`` holds each response's grade, and its answer where the submission brought one (key ``answer``).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        arrays = {
+            "response_ids": [row["response_id"] for row in rows],
+            "response_fractions": [row["fraction"] for row in rows],
+            "response_points": [row["points"] for row in rows],
+            "response_summaries": [row["summary"] for row in rows],
+            "response_answers": [json.dumps(row["answer"]) if "answer" in row else None for row in rows],
+        }
+        params = {**claim, **arrays, "response_saved_at": now, **audit.bound_values(**audit_entry)}
+        return db.session.execute(_SUBMIT, params).rowcount == 1
+    if db.session.execute(_CLAIM, claim).rowcount != 1:
+        return False
+    graded = [row for row in rows if "answer" not in row]
+    answered = [{**row, "saved_at": now} for row in rows if "answer" in row]
+    for statement, batch in ((_GRADE_RESPONSE, graded), (_ANSWER_AND_GRADE_RESPONSE, answered)):
+        if batch:
+            db.session.execute(statement, batch)
+    audit.record_now(**audit_entry)
+    return True
+
+
+def submit_attempt(sheet: Sheet, user_id: int, answers: Any = None, now: datetime | None = None) -> bool:
     """Submit and grade, exactly once. True if this call graded it; False if it had already been submitted.
 
-    The guard is a conditional UPDATE ... WHERE status = 'open': of two concurrent submissions (double click,
-    two tabs, two servers) the database lets exactly one change the row; the other sees it graded.
+    The guard is one conditional UPDATE ... WHERE status = 'open' that also writes the grade: of two concurrent
+    submissions (double click, two tabs, two servers) the database lets exactly one change the row; the other
+    sees it graded and writes nothing. The responses' grades and the audit entry follow, on PostgreSQL in the
+    same statement: no re-reading, and one write whatever the number of questions. The guard also requires
+    ``last_saved_at`` as the sheet read it: an autosave that landed in between makes it re-read and grade again,
+    so every answer a save accepted counts.
     """
     now = now or utcnow()
-    _check_owner(attempt, user_id)
-    late = attempt.deadline is not None and now > attempt.deadline + GRACE
-    cleaned = clean_answers(attempt, answers) if answers else {}
-    submitted_at = min(now, attempt.deadline) if attempt.deadline is not None else now
-    claimed = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
-        .values(status=AttemptStatus.GRADED, submitted_at=submitted_at, graded_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.expire(attempt)
-        return False
-    if not late:
-        for response in attempt.responses:
-            if response.id in cleaned:
-                response.answer = cleaned[response.id]
-                response.saved_at = now
+    _check_owner(sheet, user_id)
+    late = sheet.deadline is not None and now > sheet.deadline + GRACE
+    cleaned = clean_answers(sheet, answers) if answers else {}
     # A late submission is graded as of the deadline: what was saved in time counts, what arrived late does not.
-    _grade(attempt)
-    db.session.expire(attempt, ["status", "submitted_at", "graded_at"])
-    audit.record("quiz.attempt.submit", "quiz_attempt", attempt.id, actor_id=user_id, quiz=attempt.quiz_id,
-                 percent=attempt.percent, late=late)
-    return True
+    if late:
+        cleaned = {}
+    for _try in range(_SUBMIT_TRIES):
+        if sheet.status != AttemptStatus.OPEN:
+            return False
+        if _grade_and_claim(sheet, user_id, cleaned, late, now):
+            _forget(sheet.id)
+            return True
+        sheet = load_sheet(sheet.id) or sheet
+    raise QuizError(_("Your answers are being saved from elsewhere; submit again in a moment."), 409)
+
+
+#: Re-reads allowed when autosaves keep landing between reading the sheet and claiming the attempt.
+_SUBMIT_TRIES = 3
+
+
+def _grade_and_claim(sheet: Sheet, user_id: int, cleaned: dict[int, Any], late: bool, now: datetime) -> bool:
+    rows, total = [], 0.0
+    for response in sheet.responses:
+        answer = cleaned.get(response.id, response.answer)
+        fraction, points, summary = _score(response.definition, response.layout, answer, response.max_points)
+        total += points
+        row = {"response_id": response.id, "fraction": fraction, "points": points, "summary": summary}
+        if response.id in cleaned:
+            row["answer"] = answer
+        rows.append(row)
+    percent = grading.percent(total, sheet.max_points)
+    claim = {"claim_id": sheet.id, "claim_last_saved_at": sheet.last_saved_at,
+             "claim_submitted_at": min(now, sheet.deadline) if sheet.deadline is not None else now,
+             "claim_graded_at": now, "claim_points": round(total, 6), "claim_percent": percent}
+    entry = {"action": "quiz.attempt.submit", "subject_type": "quiz_attempt", "subject_id": sheet.id,
+             "actor_id": user_id, "quiz": sheet.quiz_id, "percent": percent, "late": late}
+    return _write_submission(claim, rows, entry, now)
+
+
+def _forget(attempt_id: int) -> None:
+    """ORM copies of the attempt and its responses in this session are stale after the writes above."""
+    for obj in list(db.session.identity_map.values()):
+        if (isinstance(obj, Attempt) and obj.__dict__.get("id") == attempt_id) or (
+            isinstance(obj, Response) and obj.__dict__.get("attempt_id") == attempt_id
+        ):
+            db.session.expire(obj)
+
+
+def _score(definition: dict[str, Any], layout: dict[str, Any], answer: Any,
+           max_points: float) -> tuple[float, float, str | None]:
+    """(fraction, points, summary) of one response."""
+    qtype = types.get(definition["type"])
+    fraction = qtype.grade(definition, layout, answer)
+    return fraction, round(fraction * max_points, 6), qtype.summarise(definition, layout, answer)
 
 
 def _grade(attempt: Attempt) -> None:
     total = 0.0
     for response in attempt.responses:
-        qtype = types.get(response.version.definition_type)
-        definition = response.version.definition
-        response.fraction = qtype.grade(definition, response.layout, response.answer)
-        response.points = round(response.fraction * response.max_points, 6)
-        response.summary = qtype.summarise(definition, response.layout, response.answer)
+        response.fraction, response.points, response.summary = _score(
+            response.definition, response.layout, response.answer, response.max_points
+        )
         total += response.points
     attempt.points = round(total, 6)
     attempt.percent = grading.percent(total, attempt.max_points)
@@ -314,21 +508,26 @@ def close_expired(user_id: int, quiz_id: str, now: datetime | None = None) -> in
     """Grade this user's open attempts whose deadline has passed, as of their deadline."""
     now = now or utcnow()
     expired = db.session.scalars(
-        sa.select(Attempt).where(
+        sa.select(Attempt.id).where(
             Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.status == AttemptStatus.OPEN,
             Attempt.deadline.is_not(None), Attempt.deadline < now - GRACE,
         )
     ).all()
-    return sum(1 for attempt in expired if submit_attempt(attempt, user_id, None, now))
+    return sum(1 for attempt_id in expired if _submit_expired(attempt_id, now))
 
 
 def close_all_expired(now: datetime | None = None) -> int:
     now = now or utcnow()
     expired = db.session.scalars(
-        sa.select(Attempt).where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline.is_not(None),
-                                 Attempt.deadline < now - GRACE)
+        sa.select(Attempt.id).where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline.is_not(None),
+                                    Attempt.deadline < now - GRACE)
     ).all()
-    return sum(1 for attempt in expired if submit_attempt(attempt, attempt.user_id, None, now))
+    return sum(1 for attempt_id in expired if _submit_expired(attempt_id, now))
+
+
+def _submit_expired(attempt_id: int, now: datetime) -> bool:
+    sheet = load_sheet(attempt_id)
+    return sheet is not None and submit_attempt(sheet, sheet.user_id, None, now)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ class AssessmentsSource:
 
         reconcile(banks, result.banks, changes, new=lambda bank_id: Bank(id=bank_id), fill=fill_bank,
                   label=lambda bank_id: f"bank:{bank_id}", retire=retire_bank)
+        # Every count is of banks, questions and quizzes alike: an unchanged bank's questions are unchanged too.
+        written = set(changes.added) | set(changes.changed)
+        changes.unchanged += sum(len(bank.question_ids) for bank_id, bank in result.banks.items()
+                                 if f"bank:{bank_id}" not in written)
         self._write_quizzes(result, changes)
         db.session.flush()
         return changes
@@ -129,6 +133,7 @@ class AssessmentsSource:
                 changes.changed.append(f"question:{qid}")
             else:
                 version = None
+                changes.unchanged += 1
             row.bank_id, row.case_study_id, row.type = bank.id, question.case_study, question.type
             row.difficulty, row.tags, row.points, row.position, row.retired = (
                 question.difficulty, list(question.tags), question.points, position, False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -69,10 +70,12 @@ def test_start_fixes_questions_and_option_order(client, make_user, login):
     # Starting again (double click, second tab) resumes the same attempt with the same layout.
     assert start(client, "sample-01") == attempt_id
     assert [(r.question_id, r.layout) for r in _attempt(attempt_id).responses] == layout
-    # Reloading the page shows the same order.
-    html1 = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
-    html2 = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
-    assert html1 == html2
+    # Reloading the page shows the same order (the CSRF tokens carry a timestamp, so they may differ).
+    def page_without_tokens() -> str:
+        html = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
+        return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
+
+    assert page_without_tokens() == page_without_tokens()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
 
 
@@ -166,6 +169,27 @@ def test_submit_through_the_form_without_javascript(client, make_user, login):
     assert _attempt(attempt_id).percent == 100.0
 
 
+def test_submitted_answers_are_stored_with_their_grades_and_saved_ones_kept(client, make_user, login):
+    login(make_user())
+    attempt_id = start(client, "sample-01")
+    _save(client, attempt_id, {"s-tf": True, "s-single": "a"})
+    saved_at = {r.question_id: r.saved_at for r in _attempt(attempt_id).responses}
+    # The form brings s-single (overriding the saved "a") and s-short; s-tf keeps its saved answer.
+    form = {"q-s-single": "b", "q-s-short": "ＪＰＯ"}
+    assert client.post(f"/quizzes/attempts/{attempt_id}/submit", data=form).status_code == 302
+    responses = {r.question_id: r for r in _attempt(attempt_id).responses}
+    assert responses["s-single"].answer == "b"
+    assert responses["s-single"].saved_at > saved_at["s-single"]
+    assert responses["s-short"].answer == "ＪＰＯ"
+    assert responses["s-short"].saved_at is not None
+    assert responses["s-tf"].answer is True
+    assert responses["s-tf"].saved_at == saved_at["s-tf"]
+    assert responses["s-numeric"].answer is None
+    assert responses["s-numeric"].saved_at is None
+    assert all(r.fraction is not None and r.points is not None for r in responses.values())
+    assert responses["s-single"].summary == "b"
+
+
 def test_partial_answers_score_partially(client, make_user, login):
     login(make_user())
     attempt_id = start(client, "sample-01")
@@ -198,7 +222,38 @@ def test_double_submit_and_replay_grade_once(client, make_user, login):
     )
     assert submits == 1
     # The operation itself reports the second call as a no-op.
-    assert operations.submit_attempt(attempt, attempt.user_id) is False
+    assert operations.submit_attempt(operations.load_sheet(attempt_id), attempt.user_id) is False
+
+
+def test_the_guard_writes_nothing_for_a_sheet_read_before_another_submission(client, make_user, login):
+    user = login(make_user())
+    attempt_id = start(client, "sample-01")
+    _save(client, attempt_id, {"s-single": "b"})
+    stale = operations.load_sheet(attempt_id)  # read while open, as by a second tab or server
+    assert operations.submit_attempt(operations.load_sheet(attempt_id), user.id) is True
+    db.session.commit()
+    graded = {r.question_id: (r.answer, r.fraction, r.summary) for r in _attempt(attempt_id).responses}
+    assert operations.submit_attempt(stale, user.id, {"s-single": "a"}) is False
+    db.session.commit()
+    attempt = _attempt(attempt_id)
+    assert {r.question_id: (r.answer, r.fraction, r.summary) for r in attempt.responses} == graded
+    submits = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "quiz.attempt.submit")
+    )
+    assert submits == 1
+
+
+def test_an_answer_saved_after_the_sheet_was_read_still_counts(client, make_user, login):
+    user = login(make_user())
+    attempt_id = start(client, "sample-01")
+    _save(client, attempt_id, {"s-single": "a"})
+    sheet = operations.load_sheet(attempt_id)
+    # An autosave from another tab lands between the submission's read and its guarded write.
+    assert _save(client, attempt_id, {"s-single": "b"}).status_code == 200
+    assert operations.submit_attempt(sheet, user.id) is True
+    db.session.commit()
+    single = next(r for r in _attempt(attempt_id).responses if r.question_id == "s-single")
+    assert (single.answer, single.fraction) == ("b", 1.0)
 
 
 def test_answers_after_submission_are_refused(client, make_user, login):

@@ -10,9 +10,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 
-from lms import create_app
 from lms.accounts import operations as accounts
 from lms.core import content
 from lms.core.audit import AuditEntry
@@ -20,7 +18,7 @@ from lms.core.db import db
 from lms.curriculum.models import Enrolment
 from lms.quizzes import operations
 from lms.quizzes.models import Attempt, AttemptStatus, Response
-from tests.helpers import app_config, drop_database, isolate_requests, scratch_database
+from tests.helpers import own_database_app
 from tests.quizzes.conftest import CONTENT, ensure_sample_course
 
 pytestmark = pytest.mark.no_transaction
@@ -30,19 +28,12 @@ THREADS = 8
 
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory, database_url) -> Iterator[Flask]:
-    url = scratch_database(database_url, "concurrency", tmp_path_factory.mktemp("concurrency"))
-    app = create_app(app_config(url))
-    isolate_requests(app)
-    with app.app_context():
-        upgrade()
-        ensure_sample_course()
-        content.sync(CONTENT)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_database(url)
+    with own_database_app(database_url, "concurrency", tmp_path_factory.mktemp("concurrency")) as app:
+        with app.app_context():
+            ensure_sample_course()
+            content.sync(CONTENT)
+            db.session.commit()
+        yield app
 
 
 def _user(app: Flask, email: str) -> tuple[int, str]:
