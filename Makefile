@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/lms db upgrade
 	$(BIN)/lms content sync
 	$(BIN)/lms demo
+	$(BIN)/lms reports refresh
 	$(BIN)/lms run --host 127.0.0.1 --port 5000
 
 ## The whole suite: SQLite always; PostgreSQL too when LMS_TEST_DATABASE_URL is set.

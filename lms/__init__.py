@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 from lms.config import check_production, from_environment
 
 #: Feature packages, in dependency order. Each has an ``init_app(app)`` that registers its blueprint and CLI.
-FEATURES = ("core", "accounts", "curriculum", "quizzes", "certification", "practicum")
+FEATURES = ("core", "accounts", "curriculum", "quizzes", "certification", "practicum", "roster", "reports", "api")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -1,7 +1,8 @@
 """Types for the per-feature access tables that tests/core/test_access_map.py walks.
 
 Each feature lists every endpoint it registers in ``tests/<feature>/access.py`` as ``ROUTES``: who may use it,
-and how to build its URL. The walk fails for any endpoint of the app that no table lists.
+and how to build its URL; a feature built in parts may add ``access_<part>.py`` tables beside it. The walk fails
+for any endpoint of the app that no table lists.
 """
 
 from __future__ import annotations

@@ -102,3 +102,11 @@ def check_accessibility() -> Callable[[Any], None]:
         assert blocking == [], f"accessibility violations on {page.url}"
 
     return check
+
+
+def sign_in(page: Any, live_server: LiveServer, email: str, password: str) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto(live_server("/login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +114,17 @@ def csrf(app: Flask) -> Iterator[None]:
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def signing_keys(app: Flask, tmp_path: Path) -> Iterator[Path]:
+    """A signing-key directory of the test's own (the key ring is rebuilt from the config)."""
+    from lms.certification import keys
+
+    directory = tmp_path / "keys"
+    keys.ensure_directory(directory)
+    app.config["LMS_SIGNING_KEYS_DIR"] = str(directory)
+    app.extensions.pop("lms_keyring", None)
+    yield directory
+    app.config.pop("LMS_SIGNING_KEYS_DIR", None)
+    app.extensions.pop("lms_keyring", None)

@@ -29,6 +29,10 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "LMS_MAIL_SERVER": None,
         "RATELIMIT_STORAGE_URI": os.environ.get("LMS_TEST_REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": f"lms-test-{os.getpid()}",
+        # The storage's own prefix too: a reset after each test then clears this process's counts only, not those
+        # of a parallel worker sharing the Redis database.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"LIMITS-test-{os.getpid()}"} if os.environ.get(
+            "LMS_TEST_REDIS_URL") else {},
         "LMS_CONTENT_ROOT": str(ROOT),
     }
     config.update(overrides)
@@ -86,3 +90,26 @@ def isolate_requests(app: Flask) -> None:
         return contextvars.Context().run(wsgi_app, environ, start_response)
 
     app.wsgi_app = isolated  # type: ignore[method-assign]
+
+
+@contextmanager
+def own_database_app(like: str, suffix: str, tmp_dir: Path, **config: Any) -> Iterator[Flask]:
+    """An app on a scratch database of its own (see ``scratch_database``), migrated, with isolated requests; the
+    database is dropped afterwards. For tests that need several connections at once."""
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.core.db import db
+
+    url = scratch_database(like, suffix, tmp_dir)
+    app = create_app(app_config(url, **config))
+    isolate_requests(app)
+    with app.app_context():
+        upgrade()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop_database(url)

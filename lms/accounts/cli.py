@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import click
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from lms.accounts import operations
@@ -80,7 +82,7 @@ def change_roles(email: str, add: tuple[str, ...], remove: tuple[str, ...], reas
 @click.command("demo")
 @with_appcontext
 def demo() -> None:
-    """Create the demo accounts (idempotent) and print their logins."""
+    """Create the demo accounts (idempotent), print their logins, then add the features' demo data (the roster)."""
     created = 0
     for email, name_ja, name_latin, prefecture, roles, password in DEMO_ACCOUNTS:
         if operations.find_by_email(email) is None:
@@ -93,3 +95,14 @@ def demo() -> None:
     click.echo(f"demo accounts: {created} created, {len(DEMO_ACCOUNTS) - created} already there")
     for email, _ja, _latin, _pref, roles, password in DEMO_ACCOUNTS:
         click.echo(f"  {email:<24} {password:<24} {', '.join(r.value for r in roles)}")
+    for step in current_app.extensions.get(DEMO_STEPS, []):
+        step()
+
+
+#: Where features that come later (the roster) add their demo data, run by ``lms demo`` after the accounts.
+DEMO_STEPS = "lms_demo_steps"
+
+
+def add_demo_step(app: Flask, step: Callable[[], None]) -> None:
+    """Let a feature add to ``lms demo`` (run in the order features register, inside the command's context)."""
+    app.extensions.setdefault(DEMO_STEPS, []).append(step)

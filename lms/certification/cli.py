@@ -37,8 +37,8 @@ def remind() -> None:
                     url=operations.links(certificate).achievement,
                 )
             operations.mark_reminded(certificate, reminder)
-            db.session.commit()  # recorded before the mail goes: a crash never sends a reminder twice
             mail.send(user.email, subject, body)
+            db.session.commit()  # the reminder is recorded and queued in one transaction: sent exactly once
             sent += 1
     click.echo(f"{sent} reminder(s) sent")
 

@@ -18,6 +18,7 @@ from lms.certification import credential, eligibility, lifecycle, pdf, status_li
 from lms.certification.keys import KeyRing, KeyRingLoader
 from lms.certification.lifecycle import Stored
 from lms.certification.models import Certificate, ContinuingEducation, ReminderSent, SerialCounter, Track
+from lms.certification.signals import certificate_changed
 from lms.core import audit
 from lms.core.db import db, utcnow
 
@@ -186,7 +187,7 @@ def _allocate_index() -> int:
 
 
 def _seal(certificate: Certificate, now: datetime, valid_from: datetime) -> None:
-    """Serial, status index, dates, the signed credential and the PDF: everything issuance fixes."""
+    """Serial, status index, dates and the signed credential: everything issuance fixes (the PDF is drawn from them)."""
     track = certificate.track
     certificate.serial = _allocate_serial(track, now.year)
     certificate.status_index = _allocate_index()
@@ -213,18 +214,30 @@ def _seal(certificate: Certificate, now: datetime, valid_from: datetime) -> None
         links(certificate),
     )
     certificate.credential_jwt = credential.sign(document, keyring(), issued_at=now)
-    certificate.pdf = pdf.render(
-        pdf.CertificateDocument(
-            serial=certificate.serial,
-            holder_name_ja=certificate.holder_name_ja or "",
-            holder_name_latin=certificate.holder_name_latin or "",
-            track_name_ja=track.name_ja,
-            track_name_en=track.name_en,
-            issued_on=valid_from.date(),
-            expires_on=certificate.valid_until.date() if certificate.valid_until else None,
-            verification_url=verification_url(certificate),
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate's PDF, rendered from its issuance snapshot on first request and stored from then on.
+
+    Rendering takes about a tenth of a second, so it is not done at issuance: a bulk issue of 200 would hold one
+    request for tens of seconds. The document depends only on fields fixed at issuance, so it is the same
+    whenever it is rendered.
+    """
+    if certificate.pdf is None:
+        track = certificate.track
+        certificate.pdf = pdf.render(
+            pdf.CertificateDocument(
+                serial=certificate.serial or "",
+                holder_name_ja=certificate.holder_name_ja or "",
+                holder_name_latin=certificate.holder_name_latin or "",
+                track_name_ja=track.name_ja,
+                track_name_en=track.name_en,
+                issued_on=certificate.valid_from.date(),
+                expires_on=certificate.valid_until.date() if certificate.valid_until else None,
+                verification_url=verification_url(certificate),
+            )
         )
-    )
+    return certificate.pdf
 
 
 def criteria_narrative(track: Track) -> str:
@@ -255,6 +268,7 @@ def issue(certificate: Certificate, *, actor_id: int, ineligible_reason: str | N
     _seal(certificate, now, now)
     audit.record("certificate.issue", "certificate", certificate.public_id, actor_id=actor_id,
                  reason=certificate.ineligible_reason, serial=certificate.serial, eligible=complete)
+    certificate_changed.send(None, user_id=certificate.user_id)
     return certificate
 
 
@@ -277,6 +291,7 @@ def revoke(certificate: Certificate, *, actor_id: int, reason: str | None) -> Ce
     certificate.revoked_at = utcnow()
     audit.record("certificate.revoke", "certificate", certificate.public_id, actor_id=actor_id,
                  reason=certificate.revocation_reason, status_index=certificate.status_index)
+    certificate_changed.send(None, user_id=certificate.user_id)
     return certificate
 
 
@@ -322,6 +337,7 @@ def renew(certificate: Certificate, *, actor_id: int) -> Certificate:
     _seal(new, now, start)
     audit.record("certificate.renew", "certificate", certificate.public_id, actor_id=actor_id,
                  renewed_by=new.public_id, serial=new.serial)
+    certificate_changed.send(None, user_id=certificate.user_id)
     return new
 
 

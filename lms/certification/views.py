@@ -129,9 +129,11 @@ def pdf(public_id: str) -> Any:
         sa.select(Certificate).options(undefer(Certificate.pdf)).where(Certificate.public_id == public_id)
     )
     may_see = row is not None and (row.user_id == current_user.id or current_user.can(Permission.CERTIFICATE_ISSUE))
-    if not may_see or not row.pdf:
+    if not may_see or row.serial is None:
         abort(404)
-    return send_file(BytesIO(row.pdf), mimetype="application/pdf", as_attachment=True,
+    document = operations.certificate_pdf(row)
+    db.session.commit()
+    return send_file(BytesIO(document), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{row.serial}.pdf")
 
 

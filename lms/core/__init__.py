@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.core import content, errors, i18n, navigation, security, views
+    from lms.core import content, errors, i18n, mail, navigation, security, views
 
     errors.init_app(app)
     security.init_app(app)
@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     navigation.init_app(app)
     app.register_blueprint(views.bp)
     app.cli.add_command(content.content_cli)
+    app.cli.add_command(mail.mail_cli)

@@ -242,10 +242,8 @@ class Document:
     body_line: int
 
 
-def read_front_matter(path: Path, problems: Problems) -> Document | None:
-    text = read_text(path, problems)
-    if text is None:
-        return None
+def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[LineDict, str, int] | None:
+    """Front matter (a YAML mapping with line numbers), body, and the body's first line; None on a problem."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         problems.add(path, 1, "front matter missing: the file must start with a line '---'")
@@ -254,13 +252,20 @@ def read_front_matter(path: Path, problems: Problems) -> Document | None:
     if end is None:
         problems.add(path, 1, "front matter not closed: add a line '---' after it")
         return None
+    before = len(problems)
     meta = parse_yaml("".join(lines[1:end]), path, problems, first_line=2)
-    if meta is None and problems and problems[-1].path.endswith(path.name):
+    if len(problems) > before:
         return None
     if not isinstance(meta, LineDict):
         problems.add(path, 2, "front matter must be a mapping of keys to values")
         return None
-    return Document(meta=meta, body="".join(lines[end + 1 :]), body_line=end + 2)
+    return meta, "".join(lines[end + 1 :]), end + 2
+
+
+def read_front_matter(path: Path, problems: Problems) -> Document | None:
+    text = read_text(path, problems)
+    split = None if text is None else split_front_matter(text, path, problems)
+    return None if split is None else Document(*split)
 
 
 def check_keys(

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import User
 from lms.core import audit
-from lms.core.content import Problem, Problems
+from lms.core.content import Problem, Problems, split_front_matter
 from lms.core.db import db, utcnow
 from lms.core.markdown import Rendered
 from lms.curriculum import rules
@@ -40,7 +40,6 @@ from lms.curriculum.sync import (
     plain_text,
     render_text,
     sha256,
-    split_front_matter,
 )
 
 MAX_LESSON_CHARS = 1024 * 1024

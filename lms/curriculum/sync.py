@@ -23,7 +23,7 @@ import nh3
 import sqlalchemy as sa
 
 from lms.core import audit
-from lms.core.content import Changes, LineDict, Problems, check_keys, parse_yaml, read_text
+from lms.core.content import Changes, LineDict, Problems, check_keys, read_text, split_front_matter
 from lms.core.db import db, utcnow
 from lms.core.markdown import Rendered, render
 from lms.curriculum.models import LANGUAGES, Course, Lesson, LessonText, LessonVersion, Level
@@ -116,26 +116,6 @@ class ParsedCourse:
 
 # ---------------------------------------------------------------------------------------------------------
 # Reading one file
-
-
-def split_front_matter(text: str, path: Path, problems: Problems) -> tuple[LineDict, str, int] | None:
-    """Front matter (a YAML mapping with line numbers), body, and the body's first line; None on a problem."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        problems.add(path, 1, "front matter missing: the file must start with a line '---'")
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        problems.add(path, 1, "front matter not closed: add a line '---' after it")
-        return None
-    before = len(problems)
-    meta = parse_yaml("".join(lines[1:end]), path, problems, first_line=2)
-    if len(problems) > before:
-        return None
-    if not isinstance(meta, LineDict):
-        problems.add(path, 2, "front matter must be a mapping of keys to values")
-        return None
-    return meta, "".join(lines[end + 1 :]), end + 2
 
 
 def _line_of(meta: LineDict, key: str) -> int:

@@ -41,11 +41,12 @@ def _track_section(track: object) -> str:
 def init_app(app: Flask) -> None:
     from lms.certification import add_track_section
     from lms.core import content
-    from lms.practicum import views
+    from lms.practicum import cli, views
     from lms.practicum.source import PracticumSource
 
     _configure(app)
     app.register_blueprint(views.bp)
+    app.cli.add_command(cli.practicum_cli)
     content.register(app, PracticumSource())
     add_track_section(app, _track_section)
     navigation.add(app, NavItem("practicum.index", _l("Practicum"), permission=Permission.PRACTICUM_SUBMIT, order=45))

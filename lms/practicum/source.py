@@ -8,7 +8,7 @@ belongs to a track parsed there.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,22 +111,8 @@ class PracticumSource:
             problems.add(path, line_of(items, data.line), "report template: 'sections' must be a non-empty list")
             return None
         sections: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for item in items:
-            if not isinstance(item, LineDict):
-                problems.add(path, items.line, "section: each section is a mapping with id, title, guidance, required")
-                continue
-            check_keys(item, path, problems, required={"id", "title"}, optional={"guidance", "required"},
-                       what="section")
-            section_id = item.get("id")
-            if not isinstance(section_id, str) or not SLUG.match(section_id):
-                problems.add(path, item.line, f"section: 'id' must be lower-case letters, digits and hyphens, "
-                                              f"not {section_id!r}")
-                continue
-            if section_id in seen:
-                problems.add(path, item.line, f"section: duplicate id '{section_id}'")
-                continue
-            seen.add(section_id)
+        for item, section_id in _identified(items, path, problems, "section", "a mapping with id, title, guidance, "
+                                            "required", required={"id", "title"}, optional={"guidance", "required"}):
             title = bilingual(item, "title", path, problems, "section") if "title" in item else None
             guidance = bilingual(item, "guidance", path, problems, "section") if "guidance" in item else None
             required = item.get("required", False)
@@ -186,22 +172,9 @@ class PracticumSource:
             problems.add(path, line_of(items, data.line), "rubric: 'criteria' must be a non-empty list")
             return []
         criteria: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for item in items:
-            if not isinstance(item, LineDict):
-                problems.add(path, items.line, "rubric criterion: each criterion is a mapping {id, title, descriptors}")
-                continue
-            check_keys(item, path, problems, required={"id", "title", "descriptors"}, optional=set(),
-                       what="rubric criterion")
-            criterion_id = item.get("id")
-            if not isinstance(criterion_id, str) or not SLUG.match(criterion_id):
-                problems.add(path, item.line, f"rubric criterion: 'id' must be lower-case letters, digits and "
-                                              f"hyphens, not {criterion_id!r}")
-                continue
-            if criterion_id in seen:
-                problems.add(path, item.line, f"rubric criterion: duplicate id '{criterion_id}'")
-                continue
-            seen.add(criterion_id)
+        for item, criterion_id in _identified(items, path, problems, "rubric criterion",
+                                              "a mapping {id, title, descriptors}",
+                                              required={"id", "title", "descriptors"}, optional=set()):
             title = bilingual(item, "title", path, problems, "rubric criterion") if "title" in item else None
             descriptors_in = item.get("descriptors")
             descriptors: dict[str, dict[str, str]] = {}
@@ -227,6 +200,28 @@ class PracticumSource:
                   fill=_fill)
         db.session.flush()
         return changes
+
+
+def _identified(items: Any, path: Path, problems: Problems, what: str, shape: str, *, required: set[str],
+                optional: set[str]) -> Iterator[tuple[LineDict, str]]:
+    """Each mapping of ``items`` with its id, once the shape, the keys, the id's form and its uniqueness are checked
+    (a problem is reported for each one that fails, and that item is skipped)."""
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, LineDict):
+            problems.add(path, items.line, f"{what}: each is {shape}")
+            continue
+        check_keys(item, path, problems, required=required, optional=optional, what=what)
+        item_id = item.get("id")
+        if not isinstance(item_id, str) or not SLUG.match(item_id):
+            problems.add(path, item.line,
+                         f"{what}: 'id' must be lower-case letters, digits and hyphens, not {item_id!r}")
+            continue
+        if item_id in seen:
+            problems.add(path, item.line, f"{what}: duplicate id '{item_id}'")
+            continue
+        seen.add(item_id)
+        yield item, item_id
 
 
 def _fill(row: Practicum, item: ParsedPracticum) -> None:

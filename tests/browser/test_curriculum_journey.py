@@ -9,6 +9,7 @@ from lms.accounts import operations as accounts
 from lms.core import content
 from lms.core.access import Role
 from lms.core.db import db
+from tests.browser_support import sign_in
 from tests.curriculum.helpers import FIXTURES
 
 PASSWORD = "Lesson-Preview-Okayama-9"
@@ -23,10 +24,7 @@ def test_read_complete_and_edit_with_live_preview(page: Page, live_server, check
         )
         db.session.commit()
     page.context.set_extra_http_headers({"Accept-Language": "en"})
-    page.goto(live_server("/login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, PASSWORD)
 
     page.goto(live_server("/courses"))
     check_accessibility(page)

@@ -8,6 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 from lms.accounts import operations as accounts
 from lms.core import content
 from lms.core.db import db
+from tests.browser_support import sign_in
 from tests.quizzes.conftest import CONTENT, ensure_sample_course
 
 PASSWORD = "Quiz-Journey-Niigata-2026"
@@ -25,10 +26,7 @@ def _trainee(live_server) -> str:
 
 def _sign_in(page: Page, live_server, email: str) -> None:
     page.context.set_extra_http_headers({"Accept-Language": "en"})
-    page.goto(live_server("/login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, PASSWORD)
     expect(page.get_by_text("Signed in as Quiz Taker")).to_be_visible()
 
 

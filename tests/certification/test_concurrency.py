@@ -9,16 +9,14 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_migrate import upgrade
 
-from lms import create_app
 from lms.accounts import operations as accounts
 from lms.certification import keys
 from lms.certification.lifecycle import Stored
 from lms.certification.models import Certificate, SerialCounter, Track
 from lms.core.access import Role
 from lms.core.db import db
-from tests.helpers import app_config, drop_database, isolate_requests, scratch_database
+from tests.helpers import own_database_app
 
 pytestmark = [
     pytest.mark.no_transaction,
@@ -30,24 +28,18 @@ THREADS = 8
 
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory, database_url) -> Iterator[Flask]:
-    url = scratch_database(database_url, "certconcurrency", tmp_path_factory.mktemp("certconcurrency"))
     key_dir = tmp_path_factory.mktemp("keys")
     keys.ensure_directory(key_dir)
-    app = create_app(app_config(url, LMS_SIGNING_KEYS_DIR=str(key_dir)))
-    isolate_requests(app)
-    with app.app_context():
-        upgrade()
-        db.session.add(Track(
-            id="ipms", name_en="IPMS", name_ja="知財", summary_html_en="", summary_html_ja="", serial_prefix="IPMS",
-            validity_years=3, renewal_ce_hours=None, renewal_refresher_course=None, practicum_required=False,
-            content_hash="0" * 64,
-        ))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_database(url)
+    with own_database_app(database_url, "certconcurrency", tmp_path_factory.mktemp("certconcurrency"),
+                          LMS_SIGNING_KEYS_DIR=str(key_dir)) as app:
+        with app.app_context():
+            db.session.add(Track(
+                id="ipms", name_en="IPMS", name_ja="知財", summary_html_en="", summary_html_ja="",
+                serial_prefix="IPMS", validity_years=3, renewal_ce_hours=None, renewal_refresher_course=None,
+                practicum_required=False, content_hash="0" * 64,
+            ))
+            db.session.commit()
+        yield app
 
 
 def _user(app: Flask, email: str, role: Role) -> tuple[int, str]:

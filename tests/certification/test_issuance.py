@@ -27,16 +27,7 @@ SCHEMA = json.loads(
 )
 
 
-@pytest.fixture(autouse=True)
-def signing_keys(app, tmp_path):
-    """A key directory of its own for each test (the loader is rebuilt from the config)."""
-    directory = tmp_path / "keys"
-    keys.ensure_directory(directory)
-    app.config["LMS_SIGNING_KEYS_DIR"] = str(directory)
-    app.extensions.pop("lms_keyring", None)
-    yield directory
-    app.config.pop("LMS_SIGNING_KEYS_DIR", None)
-    app.extensions.pop("lms_keyring", None)
+pytestmark = pytest.mark.usefixtures("signing_keys")
 
 
 def make_track(track_id="ipms", *, prefix="IPMS", courses=(), ce_hours=10, refresher=None) -> Track:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -134,3 +136,32 @@ def test_submitted_attachments_are_kept_with_their_version(client, login, sample
     draft_id = draft.id
     assert client.post(f"{UPLOAD}/{draft_id}/remove").status_code == 302
     assert db.session.get(Attachment, draft_id) is None
+
+
+def test_prune_removes_only_old_unreferenced_files(app, client, login, sample, storage):
+    login(sample.trainee)
+    assert _upload(client, "kept.pdf", PDF).status_code == 302
+    assert _upload(client, "removed.png", PNG).status_code == 302
+    removed = db.session.scalar(sa.select(Attachment).where(Attachment.filename == "removed.png"))
+    removed_id, removed_sha = removed.id, removed.sha256
+    assert client.post(f"{UPLOAD}/{removed_id}/remove").status_code == 302
+    orphan = files.stored_path(storage, "ab" + "0" * 62)  # bytes whose transaction never committed
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"orphan")
+    fresh = files.stored_path(storage, "cd" + "0" * 62)  # an upload that may still be committing
+    fresh.parent.mkdir(parents=True, exist_ok=True)
+    fresh.write_bytes(b"fresh")
+    two_hours_ago = time.time() - 7200
+    kept_path = files.stored_path(storage, db.session.scalar(
+        sa.select(Attachment.sha256).where(Attachment.filename == "kept.pdf")))
+    for path in (orphan, kept_path, files.stored_path(storage, removed_sha)):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["practicum", "prune-files", "--older-than", "1", "--dry-run"])
+    assert dry.exit_code == 0 and "2 unreferenced file(s) found" in dry.output
+    assert orphan.exists()
+    result = runner.invoke(args=["practicum", "prune-files", "--older-than", "1"])
+    assert result.exit_code == 0 and "2 unreferenced file(s) removed" in result.output
+    assert sorted(p.name for p in _stored(storage)) == sorted([kept_path.name, fresh.name])
+    assert runner.invoke(args=["practicum", "prune-files", "--older-than", "0.5"]).exit_code != 0

@@ -13,6 +13,7 @@ from lms.accounts import operations as accounts
 from lms.core.access import Role
 from lms.core.db import db
 from lms.practicum import operations
+from tests.browser_support import sign_in
 from tests.helpers import PASSWORD
 from tests.practicum.helpers import sync_sample
 
@@ -40,10 +41,7 @@ def people(live_server, tmp_path):
 
 
 def _sign_in(page: Page, live_server, email: str) -> None:
-    page.goto(live_server("/login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email, PASSWORD)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

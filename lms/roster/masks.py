@@ -1,0 +1,32 @@
+"""Bit sets of what a profile offers, so that one narrow index answers every roster filter.
+
+A profile's prefectures served and its terms of each kind are rows (``roster_profile_prefectures``,
+``roster_profile_terms``: the record, used for display, matching and reports) and, denormalised, one integer per
+kind on the profile (``prefecture_mask`` ...): bit ``code - 1`` for a prefecture, bit ``position`` for a term,
+where the position is the term's place in its list in taxonomy.yml. A filter "any of these" is then
+``mask & wanted != 0``, evaluated inside the search index without joining 800,000 rows.
+
+Positions are append-only: a new term goes at the end of its list (tests/roster/test_masks.py pins the order).
+A list may hold at most 63 terms (a signed BIGINT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lms.roster.taxonomy import taxonomy
+
+#: The profile column holding the bits of each kind of term.
+MASK_COLUMNS = {"specialties": "specialty_mask", "company_types": "company_type_mask", "languages": "language_mask"}
+MAX_BITS = 63
+
+
+def prefectures(codes: Iterable[str]) -> int:
+    return sum({1 << (int(code) - 1) for code in codes})
+
+
+def terms(kind: str, ids: Iterable[str]) -> int:
+    positions = {term_id: n for n, term_id in enumerate(taxonomy().ids(kind))}
+    if len(positions) > MAX_BITS:  # pragma: no cover - a guard for whoever grows the taxonomy
+        raise ValueError(f"taxonomy list {kind} has more than {MAX_BITS} terms: the search masks cannot hold it")
+    return sum({1 << positions[term_id] for term_id in ids if term_id in positions})
