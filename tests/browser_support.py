@@ -59,6 +59,25 @@ class LiveServer:
         return self.url + path
 
 
+def _closed_before_sending(app: Flask) -> Callable[..., list[bytes]]:
+    """Hands the dev server each response as bytes, with the app's body (a static file, say) already closed.
+
+    When Chromium drops a connection, werkzeug's dev server can fail while draining the socket and then skips the
+    body's close() (``execute`` in werkzeug/serving.py), leaving the file to the garbage collector; with warnings
+    as errors that ResourceWarning failed a journey at random.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app served over real HTTP, with CSRF on, as a user meets it."""
@@ -75,7 +94,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     )
     with app.app_context():
         upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
