@@ -12,10 +12,11 @@ from lms.core.navigation import NavItem
 def init_app(app: Flask) -> None:
     from lms.certification.signals import certificate_changed
     from lms.core.access import Permission
-    from lms.roster import cli, exports, listing, views
+    from lms.roster import cli, exports, index, listing, views
 
     # blinker keys receivers by identity, so connecting again for another app changes nothing.
     certificate_changed.connect(listing.refresh_certification, weak=False)
+    index.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(exports.bp)
     cli.init_app(app)

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defaultload, selectinload
+from sqlalchemy.orm import defaultload
 
 from lms.accounts.models import User
 from lms.core.db import db, utcnow
@@ -225,7 +225,7 @@ def candidate(profile: RosterProfile) -> Candidate:
 
 
 def top(need: Need, limit: int = DEFAULT_LIMIT, now: datetime | None = None) -> list[Result]:
-    """The first ``limit`` listed professionals for ``need``, ranked with reasons (five statements in all)."""
+    """The first ``limit`` listed professionals for ``need``, ranked with reasons (three statements in all)."""
     ids = top_ids(need, limit, now)
     if not ids:
         return []
@@ -234,8 +234,7 @@ def top(need: Need, limit: int = DEFAULT_LIMIT, now: datetime | None = None) -> 
         for p in db.session.scalars(
             sa.select(RosterProfile)
             .where(RosterProfile.user_id.in_(ids))
-            .options(selectinload(RosterProfile.prefecture_rows), selectinload(RosterProfile.term_rows),
-                     defaultload(RosterProfile.user).lazyload(User.role_rows))  # the email is all we show
+            .options(defaultload(RosterProfile.user).lazyload(User.role_rows))  # the email is all we show
         )
     }
     return [Result(match, profiles[match.candidate.id])

@@ -18,6 +18,9 @@ from lms.certification.models import Certificate
 from lms.core.db import db, utcnow
 from lms.roster.models import RosterProfile
 
+#: The roster's stable order: case-folded display name, then user id.
+ORDER = (RosterProfile.sort_name, RosterProfile.user_id)
+
 
 def listed(now: datetime) -> sa.ColumnElement[bool]:
     """The condition on ``RosterProfile`` for being listed at ``now``: ``current(now)`` and an active account.

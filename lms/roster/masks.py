@@ -26,7 +26,23 @@ def prefectures(codes: Iterable[str]) -> int:
 
 
 def terms(kind: str, ids: Iterable[str]) -> int:
-    positions = {term_id: n for n, term_id in enumerate(taxonomy().ids(kind))}
-    if len(positions) > MAX_BITS:  # pragma: no cover - a guard for whoever grows the taxonomy
+    ids_in_order = taxonomy().ids(kind)
+    if len(ids_in_order) > MAX_BITS:  # pragma: no cover - a guard for whoever grows the taxonomy
         raise ValueError(f"taxonomy list {kind} has more than {MAX_BITS} terms: the search masks cannot hold it")
+    positions = {term_id: n for n, term_id in enumerate(ids_in_order)}
     return sum({1 << positions[term_id] for term_id in ids if term_id in positions})
+
+
+def prefecture_codes(mask: int) -> list[str]:
+    """The prefecture codes of a bit set, in JIS order (the inverse of ``prefectures``)."""
+    return [f"{bit + 1:02d}" for bit in _bits(mask)]
+
+
+def term_ids(kind: str, mask: int) -> list[str]:
+    """The term ids of a bit set, in the taxonomy's order (the inverse of ``terms``)."""
+    ids_in_order = taxonomy().ids(kind)
+    return [ids_in_order[bit] for bit in _bits(mask) if bit < len(ids_in_order)]
+
+
+def _bits(mask: int) -> list[int]:
+    return [bit for bit in range(mask.bit_length()) if mask >> bit & 1]

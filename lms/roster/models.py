@@ -57,11 +57,13 @@ class RosterProfile(db.Model):
     language_mask: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     user: Mapped[User] = relationship(lazy="joined")
+    #: The rows are read only by code that changes them or joins on them: what a profile shows comes from the
+    #: bit sets (``prefectures``, ``terms``), so listing a page of profiles reads no row of these tables.
     prefecture_rows: Mapped[list[RosterPrefecture]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="RosterPrefecture.prefecture_code"
+        cascade="all, delete-orphan", order_by="RosterPrefecture.prefecture_code"
     )
     term_rows: Mapped[list[RosterTerm]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="(RosterTerm.kind, RosterTerm.term)"
+        cascade="all, delete-orphan", order_by="(RosterTerm.kind, RosterTerm.term)"
     )
 
     __table_args__ = (
@@ -83,9 +85,13 @@ class RosterProfile(db.Model):
     )
 
     def refresh_masks(self) -> None:
-        self.prefecture_mask = masks.prefectures(row.prefecture_code for row in self.prefecture_rows)
-        for kind, column in masks.MASK_COLUMNS.items():
-            setattr(self, column, masks.terms(kind, (row.term for row in self.term_rows if row.kind == kind)))
+        """Recompute the bit sets from whichever rows this session holds (rows never loaded were not changed)."""
+        unloaded = sa.inspect(self).unloaded
+        if "prefecture_rows" not in unloaded:
+            self.prefecture_mask = masks.prefectures(row.prefecture_code for row in self.prefecture_rows)
+        if "term_rows" not in unloaded:
+            for kind, column in masks.MASK_COLUMNS.items():
+                setattr(self, column, masks.terms(kind, (row.term for row in self.term_rows if row.kind == kind)))
 
     @property
     def display_name(self) -> str:
@@ -93,10 +99,23 @@ class RosterProfile(db.Model):
 
     @property
     def prefectures(self) -> list[str]:
-        return [row.prefecture_code for row in self.prefecture_rows]
+        """The prefectures served, in JIS order (from the bit set, as of the last flush)."""
+        return masks.prefecture_codes(self.prefecture_mask or 0)
 
     def terms(self, kind: str) -> list[str]:
-        return [row.term for row in self.term_rows if row.kind == kind]
+        """The terms of ``kind``, in the taxonomy's order (from the bit set, as of the last flush)."""
+        return masks.term_ids(kind, getattr(self, masks.MASK_COLUMNS[kind]) or 0)
+
+
+class RosterSearchVersion(db.Model):
+    """One row: a random number replaced by every committed change to what roster search reads (see index.py)."""
+
+    __tablename__ = "roster_search_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger)
+
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
 
 
 class RosterPrefecture(db.Model):

@@ -185,7 +185,7 @@ def opt_in(user: User, *, agreed: bool) -> RosterProfile:
     if not has_valid_certificate(user.id):
         raise RosterError(_("Only holders of a valid certificate can join the roster."), 409)
     profile = profile_of(user.id)
-    if profile is None or not profile.prefecture_rows or not profile.terms("specialties"):
+    if profile is None or not profile.prefectures or not profile.terms("specialties"):
         raise RosterError(
             _("Fill in your profile first: at least one prefecture and one specialty are needed."), 422
         )

@@ -1,8 +1,9 @@
-"""Roster search: filters and paging parsed from a query string, and one query for a page of listed profiles.
+"""Roster search: filters and paging parsed from a query string, and a page of listed profiles.
 
 The HTML roster, the partners' pages, the exports and ``GET /api/v1/roster`` all parse with ``parse_filters`` and
-``parse_paging`` and search with ``search``, so they accept the same parameters, refuse the same bad input and
-list the same people in the same order. Within one filter several values mean "any of"; different filters
+``parse_paging``; pages come from ``search`` (through the process's search index, index.py) and exports from
+``matching`` (the same rule in SQL), so they accept the same parameters, refuse the same bad input and list the
+same people in the same order. Within one filter several values mean "any of"; different filters
 narrow each other. The order is stable: case-folded display name, then user id.
 """
 
@@ -19,8 +20,8 @@ from flask_babel import gettext as _
 from lms.accounts.models import User
 from lms.core.db import db, utcnow
 from lms.core.prefectures import BY_CODE, PREFECTURES, REGION_BY_CODE
-from lms.roster import masks
-from lms.roster.listing import current, deactivated, listed
+from lms.roster import index, masks
+from lms.roster.listing import ORDER, listed
 from lms.roster.models import RosterProfile
 from lms.roster.taxonomy import taxonomy
 
@@ -135,78 +136,53 @@ def parse_paging(args: Mapping[str, object], *, per_page: int = DEFAULT_PER_PAGE
     return Paging(page, size)
 
 
-def conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
-    """The filter conditions on ``RosterProfile``: "any of" tests on the profile's bit sets (see masks.py), which
-    the search index holds, so no filter joins the prefecture or term rows."""
-    found: list[sa.ColumnElement[bool]] = []
+def any_bits(filters: Filters) -> list[tuple[str, int]]:
+    """The filters on bit sets (see masks.py), as (profile column, bits): a profile passes each when its column
+    shares a bit with it. The database search and the in-memory index both read them from here."""
+    found = []
     if filters.prefectures:
-        found.append(_any(RosterProfile.prefecture_mask, masks.prefectures(filters.prefectures)))
+        found.append(("prefecture_mask", masks.prefectures(filters.prefectures)))
     if filters.regions:
-        codes = (p.code for p in PREFECTURES if p.region in filters.regions)
-        found.append(_any(RosterProfile.prefecture_mask, masks.prefectures(codes)))
+        found.append(("prefecture_mask", masks.prefectures(p.code for p in PREFECTURES if p.region in filters.regions)))
     for kind, column in masks.MASK_COLUMNS.items():
         if filters.terms(kind):
-            found.append(_any(getattr(RosterProfile, column), masks.terms(kind, filters.terms(kind))))
+            found.append((column, masks.terms(kind, filters.terms(kind))))
+    return found
+
+
+def conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    """The filter conditions on ``RosterProfile``: "any of" tests on the profile's bit sets, which the search
+    index holds, so no filter joins the prefecture or term rows."""
+    found = [getattr(RosterProfile, column).bitwise_and(sa.literal(bits, sa.BigInteger)) != 0
+             for column, bits in any_bits(filters)]
     if filters.on_site is not None:
         found.append(RosterProfile.on_site.is_(filters.on_site))
     return found
 
 
-def _any(column: sa.orm.InstrumentedAttribute[int], bits: int) -> sa.ColumnElement[bool]:
-    return column.bitwise_and(sa.literal(bits, sa.BigInteger)) != 0
-
-
 def matching(filters: Filters, now: datetime | None = None) -> sa.Select[tuple[RosterProfile]]:
     """Every listed profile that passes ``filters``, in the roster's stable order (for exports and matching)."""
-    return (
-        sa.select(RosterProfile)
-        .where(listed(now or utcnow()), *conditions(filters))
-        .order_by(RosterProfile.sort_name, RosterProfile.user_id)
-    )
-
-
-def count(filters: Filters, now: datetime) -> int:
-    """How many listed profiles pass ``filters``: those current, less those of them with a deactivated account.
-
-    The first part is one scan of the search index with no per-row check of the account (which tripled the cost
-    on SQLite); the second starts from the few inactive users and reads their profiles by key.
-    """
-    where = conditions(filters)
-    everyone = sa.select(sa.func.count()).select_from(RosterProfile).where(current(now), *where)
-    inactive = sa.select(sa.func.count()).select_from(RosterProfile).where(
-        RosterProfile.user_id.in_(sa.select(User.id).where(deactivated())), current(now), *where
-    )
-    return db.session.scalar(sa.select(everyone.scalar_subquery() - inactive.scalar_subquery())) or 0
+    return sa.select(RosterProfile).where(listed(now or utcnow()), *conditions(filters)).order_by(*ORDER)
 
 
 def search(filters: Filters, paging: Paging = Paging(), now: datetime | None = None) -> Page:
     """One page of listed profiles; ``PageOutOfRange`` for a page past the last (page 1 always exists).
 
-    Five statements whatever the page: the count, from the narrow count index; the page's ids, read from the
-    search index alone from whichever end of the order is nearer (so the last page costs what the first does);
-    the profiles; their prefectures; their terms.
+    The matches are counted and the page's ids picked in the process's search index (index.py), which answers
+    as the database does; then the page's profiles are read with their accounts. Two statements whatever the
+    filters, the page or the roster's size (four when the index must first be rebuilt after a change).
     """
     now = now or utcnow()
-    total = count(filters, now)
-    result = Page([], total, paging.page, paging.per_page)
-    if paging.page > result.pages:
+    ids = index.current().matching_ids(any_bits(filters), filters.on_site, now)
+    pages = max(1, math.ceil(len(ids) / paging.per_page))
+    if paging.page > pages:
         raise PageOutOfRange("page", _("There is no page %(page)d: the last page is %(pages)d.",
-                                       page=paging.page, pages=result.pages))
-    offset, limit = (paging.page - 1) * paging.per_page, paging.per_page
-    order = (RosterProfile.sort_name, RosterProfile.user_id)
-    if offset + limit / 2 > total / 2:  # nearer the end: count back from it
-        after = total - offset - limit  # rows after this page (negative on a short last page)
-        offset, limit = max(0, after), limit + min(0, after)
-        order = (RosterProfile.sort_name.desc(), RosterProfile.user_id.desc())
-    ids = list(db.session.scalars(
-        sa.select(RosterProfile.user_id).where(listed(now), *conditions(filters))
-        .order_by(*order).limit(limit).offset(offset)
-    ))
-    # The ids are given as values, not a subquery: the planner cannot estimate how many rows pass a bit-set
-    # filter, and PostgreSQL, guessing thousands for a handful, joined every profile to its account.
+                                       page=paging.page, pages=pages))
+    offset = (paging.page - 1) * paging.per_page
+    page_ids = ids[offset:offset + paging.per_page].tolist()
     items = list(db.session.scalars(
-        sa.select(RosterProfile).where(RosterProfile.user_id.in_(ids))
-        .order_by(RosterProfile.sort_name, RosterProfile.user_id)
-        .options(sa.orm.joinedload(RosterProfile.user).lazyload(User.role_rows))  # a page shows no roles
-    ))
-    return Page(items, total, paging.page, paging.per_page)
+        sa.select(RosterProfile).where(RosterProfile.user_id.in_(page_ids)).order_by(*ORDER)
+        .options(sa.orm.joinedload(RosterProfile.user).lazyload(User.role_rows),  # a page shows no roles
+                 sa.orm.defer(RosterProfile.bio_md, raiseload=True))  # nor the bio as written (only as shown)
+    )) if page_ids else []
+    return Page(items, len(ids), paging.page, paging.per_page)

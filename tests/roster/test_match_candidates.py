@@ -98,7 +98,7 @@ def test_statements_do_not_grow_with_the_roster(app, make_user, certify, make_pr
         person(code)
     with app.test_request_context(), count_statements() as sixteen:
         assert len(candidates.top(need)) == 16
-    assert len(one) == len(sixteen) == 5  # counts, rows, profiles, their prefectures, their terms
+    assert len(one) == len(sixteen) == 3  # counts, rows, the profiles with their accounts
 
 
 def test_no_listed_profile_is_two_statements_and_an_empty_list(app):

@@ -77,7 +77,7 @@ def test_save_then_opt_in_lists_the_holder_and_each_step_is_audited(client, hold
     response = client.post("/roster/profile", data=PROFILE)
     assert response.status_code == 302 and response.headers["Location"].endswith("/roster/profile/consent")
     profile = db.session.get(RosterProfile, holder.id)
-    assert profile.prefectures == ["21", "23"] and profile.terms("specialties") == ["licensing", "patents"]
+    assert profile.prefectures == ["21", "23"] and profile.terms("specialties") == ["patents", "licensing"]
     assert profile.phone == "052-123-4567" and profile.on_site is True and profile.consented_at is None
     assert holder.id not in listed_ids()  # saved, not published
 
