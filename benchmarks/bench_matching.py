@@ -7,9 +7,10 @@
 Profiles are generated with a fixed seed and bulk inserted: home prefectures weighted by population (Tokyo has
 about 11 %, Tottori 0.4 %), one to three prefectures served, mostly in the home region, one to five specialties
 (patents and trademarks the most common), one or two company types; plus 5 % that are not listed (expired,
-withdrawn, deactivated). For several needs the script times ``candidates.top`` (the SQL selection and the
-ranking with reasons) and a GET of the matching page by a signed-in partner, and prints p50/p95 and the number of
-SQL statements of each. Options: LMS_BENCH_PROFILES (100000), LMS_BENCH_RUNS (runs per need, 30).
+withdrawn, deactivated). For several needs the script times ``candidates.top`` (the selection from the search
+index, reading the chosen profiles and ranking them with reasons) and a GET of the matching page by a signed-in
+partner, and prints p50/p95 and the number of SQL statements of each. Options: LMS_BENCH_PROFILES (100000),
+LMS_BENCH_RUNS (runs per need, 30).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def populate(count: int, unlisted_share: float = 0.05) -> None:
     """Bulk insert ``count`` listed profiles and about ``unlisted_share`` more that are not listed."""
     from lms.accounts.models import User
     from lms.core.db import db, utcnow
+    from lms.roster import index
     from lms.roster.models import RosterPrefecture, RosterProfile, RosterTerm
 
     now = utcnow()
@@ -123,6 +125,7 @@ def populate(count: int, unlisted_share: float = 0.05) -> None:
     flush()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('users', 'id'), :n)"), {"n": total})
+    index.changed()  # written with plain SQL: tell the search indexes
     db.session.commit()
     # What autovacuum would have done by the time anyone searches: statistics, and the visibility map that lets
     # the indexes answer alone.

@@ -58,9 +58,14 @@ class Index:
     on_site: np.ndarray
     masks: dict[str, np.ndarray]
 
+    def listed(self, now: datetime) -> np.ndarray:
+        """Which profiles are listed at ``now`` (the rule of listing.py: consent, checked when loading; a valid
+        certificate; an active account)."""
+        return self.active & (self.until > now.timestamp())
+
     def matching_ids(self, any_bits: Iterable[tuple[str, int]], on_site: bool | None, now: datetime) -> np.ndarray:
         """The user ids listed at ``now`` whose mask column shares a bit with each (column, bits), in order."""
-        keep = self.active & (self.until > now.timestamp())
+        keep = self.listed(now)
         for column, bits in any_bits:
             keep &= (self.masks[column] & np.int64(bits)) != 0
         if on_site is not None:
