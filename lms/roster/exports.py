@@ -23,17 +23,18 @@ from lms.accounts.models import User
 from lms.core import audit
 from lms.core.access import Permission, requires
 from lms.core.db import db, utcnow
-from lms.roster import records, search
-from lms.roster.listing import listed
-from lms.roster.models import RosterPrefecture, RosterProfile, RosterTerm
+from lms.roster import masks, records, search
+from lms.roster.listing import ORDER, listed
+from lms.roster.models import RosterProfile
 
 bp = Blueprint("roster_exports", __name__, url_prefix="/roster")
 
 #: The profile's own columns a record needs (besides the order columns and the account's email).
 _COLUMNS = (RosterProfile.display_name_ja, RosterProfile.display_name_latin, RosterProfile.organisation,
             RosterProfile.organisation_name, RosterProfile.on_site, RosterProfile.bio_html, RosterProfile.phone)
+_MASKS = (RosterProfile.prefecture_mask, *(getattr(RosterProfile, c) for c in masks.MASK_COLUMNS.values()))
 
-#: Profiles read per batch while streaming (with their prefectures and terms, one query each).
+#: Profiles read per batch while streaming (one query each).
 BATCH = 500
 
 
@@ -75,14 +76,14 @@ def _rows(filters: search.Filters, now: datetime) -> Iterator[records.Record]:
     """Every matching profile, read in batches that each continue after the last one (keyset paging).
 
     Plain rows, not ORM objects: building eight objects per person (profile, account, roles, prefectures, terms)
-    was most of an export's time. A server-side cursor (``yield_per``) was worse still: PostgreSQL planned the
-    batches' prefecture and term loads for a fast start and walked whole indexes.
+    was most of an export's time. The prefectures and terms come from the profile's bit sets, as on the roster's
+    pages. A server-side cursor (``yield_per``) was worse: PostgreSQL planned the batches for a fast start.
     """
-    order = (RosterProfile.sort_name, RosterProfile.user_id)
+    order = ORDER
     account = aliased(User)  # the listing's anti-join names the users table: this join must not be correlated
     query = (
         search.matching(filters, now)
-        .with_only_columns(*order, *_COLUMNS, account.email)
+        .with_only_columns(*order, *_COLUMNS, *_MASKS, account.email)
         .join_from(RosterProfile, account, account.id == RosterProfile.user_id)
         .limit(BATCH)
     )
@@ -90,24 +91,12 @@ def _rows(filters: search.Filters, now: datetime) -> Iterator[records.Record]:
     while True:
         batch = query if after is None else query.where(sa.tuple_(*order) > sa.tuple_(*after))
         rows = db.session.execute(batch).all()
-        ids = [row.user_id for row in rows]
-        prefectures: dict[int, list[str]] = {}
-        for user_id, code in db.session.execute(
-            sa.select(RosterPrefecture.user_id, RosterPrefecture.prefecture_code)
-            .where(RosterPrefecture.user_id.in_(ids)).order_by(RosterPrefecture.prefecture_code)
-        ):
-            prefectures.setdefault(user_id, []).append(code)
-        terms: dict[int, dict[str, list[str]]] = {}
-        for user_id, kind, term in db.session.execute(
-            sa.select(RosterTerm.user_id, RosterTerm.kind, RosterTerm.term)
-            .where(RosterTerm.user_id.in_(ids)).order_by(RosterTerm.kind, RosterTerm.term)
-        ):
-            terms.setdefault(user_id, {}).setdefault(kind, []).append(term)
         for row in rows:
             listed = records.Listed(
                 user_id=row.user_id, **{column.key: getattr(row, column.key) for column in _COLUMNS}, email=row.email,
-                prefectures=tuple(prefectures.get(row.user_id, ())),
-                terms={kind: tuple(found) for kind, found in terms.get(row.user_id, {}).items()},
+                prefectures=tuple(masks.prefecture_codes(row.prefecture_mask)),
+                terms={kind: tuple(masks.term_ids(kind, getattr(row, column)))
+                       for kind, column in masks.MASK_COLUMNS.items()},
             )
             yield records.record(listed, contacts=True, profile_url=records.person_url(row.user_id))
         if len(rows) < BATCH:

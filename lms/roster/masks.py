@@ -1,10 +1,11 @@
-"""Bit sets of what a profile offers, so that one narrow index answers every roster filter.
+"""Bit sets of what a profile offers, so that every roster filter and the SME matching key are bit tests.
 
 A profile's prefectures served and its terms of each kind are rows (``roster_profile_prefectures``,
-``roster_profile_terms``: the record, used for display, matching and reports) and, denormalised, one integer per
+``roster_profile_terms``: the record, which the reports' coverage joins) and, denormalised, one integer per
 kind on the profile (``prefecture_mask`` ...): bit ``code - 1`` for a prefecture, bit ``position`` for a term,
 where the position is the term's place in its list in taxonomy.yml. A filter "any of these" is then
-``mask & wanted != 0``, evaluated inside the search index without joining 800,000 rows.
+``mask & wanted != 0``, tested in the search index (index.py) or in SQL without joining 800,000 rows, and what a
+profile shows is decoded from its bit sets (``prefecture_codes``, ``term_ids``).
 
 Positions are append-only: a new term goes at the end of its list (tests/roster/test_masks.py pins the order).
 A list may hold at most 63 terms (a signed BIGINT).
