@@ -45,6 +45,8 @@ def fresh_database() -> None:
 
 
 def generate(db, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    from lms.roster import index, masks
+
     ids = {kind: taxonomy.ids(kind) for kind in ("specialties", "company_types", "organisations")}
     run = db.session.execute
     pick = "(CAST(:{0} AS text[]))[1 + {1} % cardinality(CAST(:{0} AS text[]))]".format
@@ -55,12 +57,20 @@ def generate(db, taxonomy) -> None:  # type: ignore[no-untyped-def]
     run(sa.text("SELECT setval('users_id_seq', :n)"), {"n": PROFILES})
     run(sa.text(
         "INSERT INTO roster_profiles (user_id, display_name_latin, sort_name, organisation, on_site, bio_md, "
-        "bio_html, phone, consented_at, certified_until, created_at, updated_at) "
+        "bio_html, phone, consented_at, certified_until, created_at, updated_at, "
+        "prefecture_mask, specialty_mask, company_type_mask, language_mask) "
         "SELECT n, 'Holder ' || n, 'holder ' || lpad(n::text, 7, '0'), " + pick("orgs", "n") + ", "
         "n % 3 = 0, 'Bio', '<p>Bio of holder ' || n || '</p>', '03-0000-' || lpad((n % 10000)::text, 4, '0'), "
         "CASE WHEN n % 10 <> 0 THEN now() END, "
-        "CASE WHEN n % 20 <> 0 THEN now() + interval '1 year' END, now(), now() "
-        "FROM generate_series(1, :n) AS n"), {"n": PROFILES, "orgs": list(ids["organisations"])})
+        "CASE WHEN n % 20 <> 0 THEN now() + interval '1 year' END, now(), now(), "
+        # the bit sets of the rows inserted below (lms/roster/masks.py): bit = JIS code - 1, or the term's position
+        "(1::bigint << (n % 47)) | CASE WHEN n % 2 = 0 THEN 1::bigint << ((n * 7) % 47) ELSE 0 END, "
+        "(1::bigint << (n % :ns)) | (1::bigint << ((n / 7) % :ns)), 1::bigint << (n % :nc), "
+        ":ja | CASE WHEN n % 5 = 0 THEN :en ELSE 0 END "
+        "FROM generate_series(1, :n) AS n"),
+        {"n": PROFILES, "orgs": list(ids["organisations"]), "ns": len(ids["specialties"]),
+         "nc": len(ids["company_types"]), "ja": masks.terms("languages", ["ja"]),
+         "en": masks.terms("languages", ["en"])})
     run(sa.text(
         "INSERT INTO roster_profile_prefectures (user_id, prefecture_code) "
         "SELECT n, lpad((1 + n % 47)::text, 2, '0') FROM generate_series(1, :n) AS n "
@@ -74,6 +84,7 @@ def generate(db, taxonomy) -> None:  # type: ignore[no-untyped-def]
         "UNION SELECT n, 'languages', 'ja' FROM generate_series(1, :n) AS n "
         "UNION SELECT n, 'languages', 'en' FROM generate_series(1, :n) AS n WHERE n % 5 = 0"),
         {"n": PROFILES, "s": list(ids["specialties"]), "c": list(ids["company_types"])})
+    index.changed()  # written with plain SQL: tell the search indexes
     db.session.commit()
     # As a live database would be: statistics current and the visibility map set (index-only scans).
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
