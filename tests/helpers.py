@@ -113,3 +113,22 @@ def own_database_app(like: str, suffix: str, tmp_dir: Path, **config: Any) -> It
             db.session.remove()
             db.engine.dispose()
         drop_database(url)
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    """The SQL statements sent inside the block, less the test's own transaction handling (its savepoints)."""
+    from lms.core.db import db
+
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

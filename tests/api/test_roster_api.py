@@ -12,6 +12,7 @@ from lms.core.audit import AuditEntry
 from lms.core.db import db
 from lms.core.extensions import limiter
 from lms.roster.models import RosterProfile
+from tests.helpers import count_statements
 
 URL = "/api/v1/roster"
 
@@ -210,17 +211,8 @@ def test_a_page_costs_the_same_few_queries_whatever_its_size(app, client, make_u
         make_profile(user, prefectures=("13", "14"), specialties=("patents", "designs"))
 
     def statements(url: str) -> list[str]:
-        seen: list[str] = []
-
-        def listener(_conn, _cursor, statement, *_args):
-            if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):  # the test's transaction
-                seen.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_statements() as seen:
             assert client.get(url).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
         return seen
 
     statements(f"{URL}?per_page=1")  # builds the process's search index (after the changes above)

@@ -21,6 +21,7 @@ from lms.core.access import Role
 from lms.core.audit import AuditEntry
 from lms.core.db import db
 from tests.certification.test_credential import verify_independently
+from tests.helpers import count_statements
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "standards" / "ob_v3p0_achievementcredential_schema.json").read_text(encoding="utf-8")
@@ -364,16 +365,8 @@ def test_reminders_are_sent_once(app, clients, track, trainee, caplog):
 
 
 def _statements(client, url: str) -> int:
-    statements: list[str] = []
-
-    def count(*_args):
-        statements.append("x")
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_statements() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 

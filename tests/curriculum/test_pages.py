@@ -10,6 +10,7 @@ from lms.core.db import db
 from lms.curriculum.models import Cohort, Enrolment, LessonCompletion, LessonVersion
 from lms.curriculum.progress import choose_next, course_completed, progress_for
 from tests.curriculum import helpers
+from tests.helpers import count_statements
 
 
 @pytest.fixture
@@ -88,17 +89,8 @@ def test_lesson_page_runs_a_fixed_number_of_queries(client, trainee, tmp_path):
     client.get("/courses/sample/01-first-steps")
 
     def count(url):
-        statements = []
-
-        def listener(_conn, _cursor, statement, *_args):
-            if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):  # the test's transaction
-                statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_statements() as statements:
             assert client.get(url).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
         return statements
 
     moving = count("/courses/sample/02-trade-secrets")

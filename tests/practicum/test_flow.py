@@ -10,7 +10,7 @@ from lms.core.audit import AuditEntry
 from lms.core.db import db
 from lms.practicum.models import Report, ReportStatus, ReportVersion, Review
 from lms.practicum.operations import practicum_passed
-from tests.helpers import csrf_token
+from tests.helpers import count_statements, csrf_token
 from tests.practicum.helpers import GOOD_TEXTS, form_data
 
 EDIT = "/practicum/sample-track/report"
@@ -324,17 +324,8 @@ def test_queue_page_queries_do_not_grow_with_the_number_of_reports(app, client, 
     from lms.core.access import Role
 
     def queue_statements() -> int:
-        statements: list[str] = []
-
-        def count(*_args):
-            statements.append("x")
-
-        engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", count)
-        try:
+        with count_statements() as statements:
             assert client.get("/practicum/queue").status_code == 200
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", count)
         return len(statements)
 
     trainees = [sample.trainee] + [make_user(Role.TRAINEE) for _ in range(7)]

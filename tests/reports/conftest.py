@@ -7,14 +7,11 @@ row means is what the owning feature's own interface reads (``course_completed``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from lms.accounts.models import User
 from lms.certification.lifecycle import Stored
@@ -179,16 +176,3 @@ def refresh() -> None:
     db.session.commit()
 
 
-@contextmanager
-def count_statements() -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)

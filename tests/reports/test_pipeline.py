@@ -22,7 +22,8 @@ from lms.quizzes.operations import quiz_grade
 from lms.reports import pipeline
 from lms.reports.stages import Scope
 from lms.roster import listing
-from tests.reports.conftest import World, count_statements, refresh
+from tests.helpers import count_statements
+from tests.reports.conftest import World, refresh
 
 
 def scenario(world: World) -> dict[str, object]:

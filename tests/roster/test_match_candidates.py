@@ -19,7 +19,7 @@ from lms.roster import candidates
 from lms.roster.matching import Need, rank
 from lms.roster.search import Filters, matching
 from lms.roster.taxonomy import taxonomy
-from tests.roster.test_match_page import count_statements
+from tests.helpers import count_statements
 
 #: Prefectures the generated people serve: a few crowded, some shared within a region, most left empty.
 SERVED = ("13", "13", "14", "27", "27", "26", "31", "34", "01", "47", "40", "23", "02", "38")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from lms.core.access import Role
 from lms.core.db import db, utcnow
 from lms.core.mail import OutgoingMail
-from tests.helpers import csrf_token
+from tests.helpers import count_statements, csrf_token
 
 
 @pytest.fixture
@@ -209,24 +209,14 @@ def test_a_page_of_the_roster_costs_the_same_statements_whatever_its_size(client
         user = make_user(Role.TRAINEE, name_latin=f"Extra {n}")
         certify(user)
         make_profile(user, prefectures=("13", "27"), specialties=("patents", "designs"))
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if "SAVEPOINT" not in statement:  # the test's own transaction handling
-            statements.append(statement)
-
     def cost(path: str) -> int:
-        statements.clear()
-        assert client.get(path).status_code == 200
+        with count_statements() as statements:
+            assert client.get(path).status_code == 200
         return len(statements)
 
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        first = cost("/roster?per_page=1")  # the process's search index is built after the changes above
-        one, many = cost("/roster?per_page=1"), cost("/roster?per_page=9")
-        filtered = cost("/roster?per_page=9&prefecture=13&specialty=patents&on_site=true")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+    first = cost("/roster?per_page=1")  # the process's search index is built after the changes above
+    one, many = cost("/roster?per_page=1"), cost("/roster?per_page=9")
+    filtered = cost("/roster?per_page=9&prefecture=13&specialty=patents&on_site=true")
     assert one == many == filtered
     # the search version, the page's profiles with their accounts; and, to rebuild, the rows and inactive users
     assert (first, one) == (4, 2)
