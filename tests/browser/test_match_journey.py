@@ -3,17 +3,15 @@ axe-checked."""
 
 import re
 import uuid
-from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
 from lms.accounts import operations as accounts
-from lms.certification.lifecycle import Stored
-from lms.certification.models import Certificate, Track
 from lms.core.access import Role
 from lms.core.db import db, utcnow
 from lms.roster import listing
 from lms.roster.models import RosterPrefecture, RosterProfile, RosterTerm
+from tests.browser.roster_data import certify
 from tests.browser_support import sign_in
 
 PASSWORD = "Matching-Shimane-Izumo-32"
@@ -22,12 +20,11 @@ PASSWORD = "Matching-Shimane-Izumo-32"
 def _professional(name: str, prefectures: tuple[str, ...], specialties: tuple[str, ...], *, on_site: bool) -> None:
     """A certified, consenting professional on the live server's roster."""
     user = accounts.register_user(email=f"{uuid.uuid4().hex[:8]}@example.org", password=PASSWORD, name_latin=name)
-    now = utcnow()
-    db.session.add(Certificate(user_id=user.id, track_id="roster-journey", holder_name_latin=name,
-                               state=Stored.ISSUED, issued_at=now, valid_from=now,
-                               valid_until=now + timedelta(days=365)))
+    db.session.flush()
+    certify(user)
     profile = RosterProfile(user_id=user.id, display_name_latin=name, sort_name=name.casefold(),
-                            organisation="regional_support", on_site=on_site, consented_at=now, phone="0852-00-0000")
+                            organisation="regional_support", on_site=on_site, consented_at=utcnow(),
+                            phone="0852-00-0000")
     profile.prefecture_rows = [RosterPrefecture(prefecture_code=code) for code in prefectures]
     profile.term_rows = [RosterTerm(kind="specialties", term=term) for term in specialties]
     profile.term_rows.append(RosterTerm(kind="company_types", term="rd"))
@@ -39,14 +36,6 @@ def _professional(name: str, prefectures: tuple[str, ...], specialties: tuple[st
 def _roster(live_server) -> tuple[str, str]:
     tag = uuid.uuid4().hex[:4]
     with live_server.app.app_context():
-        if db.session.get(Track, "roster-journey") is None:
-            db.session.add(Track(
-                id="roster-journey", name_en="IP Management Support Professional", name_ja="知財経営支援専門家",
-                summary_html_en="<p>x</p>", summary_html_ja="<p>x</p>", serial_prefix="RJ", validity_years=3,
-                renewal_ce_hours=None, renewal_refresher_course=None, practicum_required=False,
-                content_hash="0" * 64,
-            ))
-            db.session.flush()
         _professional(f"Izumo {tag}", ("32",), ("patents", "licensing"), on_site=True)
         _professional(f"Hiroshima {tag}", ("34",), ("patents",), on_site=False)
         _professional(f"Kobe {tag}", ("28",), ("licensing",), on_site=True)

@@ -2,15 +2,12 @@
 filter, then leaves the roster and is gone from it: in Chromium, axe-checked at every page."""
 
 import uuid
-from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
 from lms.accounts import operations as accounts
-from lms.certification.lifecycle import Stored
-from lms.certification.models import Certificate, Track
-from lms.core.db import db, utcnow
-from lms.roster import listing
+from lms.core.db import db
+from tests.browser.roster_data import certify
 from tests.browser_support import sign_in
 
 PASSWORD = "Roster-Journey-Gifu-2026"
@@ -21,21 +18,9 @@ def _holder(live_server) -> tuple[str, str]:
     suffix = uuid.uuid4().hex[:6]
     email, name = f"roster-{suffix}@example.org", f"Journey Holder {suffix}"
     with live_server.app.app_context():
-        if db.session.get(Track, "roster-journey") is None:
-            db.session.add(Track(
-                id="roster-journey", name_en="IP Management Support Professional", name_ja="知財経営支援専門家",
-                summary_html_en="<p>x</p>", summary_html_ja="<p>x</p>", serial_prefix="RJ", validity_years=3,
-                renewal_ce_hours=None, renewal_refresher_course=None, practicum_required=False,
-                content_hash="0" * 64,
-            ))
         user = accounts.register_user(email=email, password=PASSWORD, name_latin=name, prefecture_code="21")
         db.session.flush()
-        now = utcnow()
-        db.session.add(Certificate(
-            user_id=user.id, track_id="roster-journey", holder_name_latin=name, state=Stored.ISSUED,
-            issued_at=now, valid_from=now, valid_until=now + timedelta(days=365),
-        ))
-        listing.refresh_certification(user_id=user.id)
+        certify(user)
         db.session.commit()
     return email, name
 
