@@ -101,15 +101,6 @@ def write_content(root: Path) -> None:
         """), encoding="utf-8")
 
 
-def fresh_database() -> None:
-    url = sa.make_url(DATABASE_URL)
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" ENCODING 'UTF8' TEMPLATE template0"))
-    admin.dispose()
-
-
 def prepare(content_root: Path) -> tuple[str, list[tuple[int, str, str]]]:
     """Migrate, sync, create the trainees and their open attempts (answers saved); return cookies and tokens."""
     from flask import g, session
@@ -262,8 +253,10 @@ def serve_and_submit(cookie_name: str, sessions: list[tuple[int, str, str]]) -> 
 
 
 def main() -> None:
+    from tests.helpers import recreate_database
+
     load_before = os.getloadavg()[0]
-    fresh_database()
+    recreate_database(DATABASE_URL)
     with tempfile.TemporaryDirectory() as tmp:
         content_root = Path(tmp)
         write_content(content_root)

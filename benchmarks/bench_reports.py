@@ -94,6 +94,8 @@ class Loader:
 
 
 def fresh_database() -> tuple[str, tempfile.TemporaryDirectory | None]:
+    from tests.helpers import recreate_database
+
     url = os.environ.get("LMS_BENCH_DATABASE_URL")
     if not url:
         tmp = tempfile.TemporaryDirectory()
@@ -102,11 +104,7 @@ def fresh_database() -> tuple[str, tempfile.TemporaryDirectory | None]:
     if parsed.get_backend_name() == "sqlite":
         Path(parsed.database).unlink(missing_ok=True)
         return url, None
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f"CREATE DATABASE \"{parsed.database}\" ENCODING 'UTF8' TEMPLATE template0"))
-    admin.dispose()
+    recreate_database(url)
     return url, None
 
 

@@ -35,15 +35,6 @@ QUERIES = [
 ]
 
 
-def fresh_database() -> None:
-    url = sa.make_url(DATABASE_URL)
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" ENCODING 'UTF8' TEMPLATE template0"))
-    admin.dispose()
-
-
 def generate(db, taxonomy) -> None:  # type: ignore[no-untyped-def]
     from lms.roster import index, masks
 
@@ -120,7 +111,6 @@ def search_p95(app, query: str) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    fresh_database()
     from flask_migrate import upgrade
 
     from lms import create_app
@@ -128,7 +118,9 @@ def main() -> None:
     from lms.core.access import Role
     from lms.core.db import db
     from lms.roster.taxonomy import taxonomy
+    from tests.helpers import recreate_database
 
+    recreate_database(DATABASE_URL)
     app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "LMS_API_RATE_LIMIT": "1000000 per minute",
                       "LMS_FAST_PASSWORD_HASH": True, "WTF_CSRF_ENABLED": False})
     with app.app_context():

@@ -66,18 +66,6 @@ SYLLABLES = ("ka", "ki", "ku", "sa", "shi", "ta", "to", "na", "no", "ha", "hi", 
              "wa", "o", "e", "a", "u", "ko", "se")
 
 
-def fresh_database() -> None:
-    url = sa.make_url(DATABASE_URL)
-    if url.get_backend_name() == "sqlite":
-        Path(url.database).unlink(missing_ok=True)
-        return
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f"CREATE DATABASE \"{url.database}\" ENCODING 'UTF8' TEMPLATE template0"))
-    admin.dispose()
-
-
 def _name(rng: random.Random) -> str:
     word = lambda: "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()  # noqa: E731
     return f"{word()} {word()}"
@@ -260,10 +248,11 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from lms import create_app
+    from tests.helpers import recreate_database
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL})
     if not REUSE:
-        fresh_database()
+        recreate_database(DATABASE_URL)
     with app.app_context():
         upgrade()  # with LMS_BENCH_REUSE=1, brings the kept database to the code's schema
     if not REUSE:

@@ -63,11 +63,22 @@ def scratch_database(like: str, suffix: str, tmp_dir: Path) -> str:
     url = sa.make_url(like)
     if url.get_backend_name() != "postgresql":
         return f"sqlite:///{tmp_dir / f'{suffix}.sqlite3'}"
-    name = f"{url.database}_{suffix}"
-    with _postgres_admin(url) as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-    return url.set(database=name).render_as_string(hide_password=False)
+    scratch = url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
+    recreate_database(scratch)
+    return scratch
+
+
+def recreate_database(url: str) -> None:
+    """Empty the database ``url`` names: dropped and created afresh on PostgreSQL, its file removed on SQLite.
+    (The benchmarks start from here too.)"""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        if parsed.database:
+            Path(parsed.database).unlink(missing_ok=True)
+        return
+    with _postgres_admin(parsed) as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f"CREATE DATABASE \"{parsed.database}\" ENCODING 'UTF8' TEMPLATE template0"))
 
 
 def drop_database(url: str) -> None:
