@@ -18,6 +18,7 @@ def reports() -> None:
 @with_appcontext
 def refresh() -> None:
     """Recompute every trainee's stages from the current data (a few seconds on a large database)."""
-    row = operations.refresh(utcnow())
+    row, took = operations.refresh(utcnow())
     db.session.commit()
-    click.echo(f"reports refreshed at {row.refreshed_at.isoformat(timespec='seconds')} in {row.seconds:.1f} s")
+    taken = f"at {row.refreshed_at.isoformat(timespec='seconds')} in {row.seconds:.1f} s"
+    click.echo(f"reports refreshed {taken}" if took else f"a refresh already running took the snapshot {taken}")

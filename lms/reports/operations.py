@@ -26,13 +26,21 @@ def last_refresh() -> Refresh | None:
 
 
 def _lock() -> Refresh:
-    """Two refreshes at once wait for each other (the first holds the row's lock until it commits)."""
+    """The snapshot's row, locked until this transaction ends: waits while a refresh is running.
+
+    (SQLite has no row locks and takes none: its one writer at a time serialises the snapshot's replacement.)
+    """
     row = db.session.scalar(sa.select(Refresh).where(Refresh.id == 1).with_for_update())
     if row is None:
         row = Refresh(id=1)
         db.session.add(row)
         db.session.flush()
     return row
+
+
+def _try_lock() -> Refresh | None:
+    """The snapshot's row, locked, or None at once if a running refresh holds it (or it is missing)."""
+    return db.session.scalar(sa.select(Refresh).where(Refresh.id == 1).with_for_update(skip_locked=True))
 
 
 def _staging() -> dict[type, sa.Table]:
@@ -48,14 +56,24 @@ def _staging() -> dict[type, sa.Table]:
     return tables
 
 
-def refresh(now: datetime) -> Refresh:
-    """Replace the snapshot with the stages as they are at ``now``."""
+def refresh(now: datetime) -> tuple[Refresh, bool]:
+    """Replace the snapshot with the stages as they are at ``now``: the snapshot's row, and whether this call
+    took it (False: a refresh already running took it, and this one waited for it instead of computing the same
+    figures again; a double click, or cron meeting the button).
+
+    The running refresh holds the row's lock from its start to its commit (PostgreSQL), so the snapshot pages,
+    which read it without locking, are never kept waiting.
+    """
     started = time.perf_counter()
+    row = _try_lock()
+    if row is None:
+        row = _lock()  # after the running refresh has committed
+        if row.refreshed_at is not None:
+            return row, False
     staging = _staging()
     _insert_quiz_grades(staging[QuizGrade])
     _insert_course_rows(staging[CourseRow], staging[QuizGrade])
     _insert_pipeline_rows(staging[PipelineRow], now)
-    row = _lock()
     for model, table in staging.items():
         db.session.execute(sa.delete(model))
         db.session.execute(sa.insert(model.__table__).from_select([c.name for c in table.columns], sa.select(table)))
@@ -63,7 +81,7 @@ def refresh(now: datetime) -> Refresh:
     row.refreshed_at = now
     row.seconds = round(time.perf_counter() - started, 3)
     db.session.flush()
-    return row
+    return row, True
 
 
 def _insert_quiz_grades(target: sa.Table) -> None:

@@ -119,10 +119,14 @@ def _snapshot() -> dict[str, Any]:
 @requires(Permission.REPORTS_OWN)
 def refresh() -> Any:
     """Take the snapshot again (a few seconds on a large database), then go back to the report."""
-    row = operations.refresh(utcnow())
+    row, took = operations.refresh(utcnow())
     seconds = row.seconds
     db.session.commit()
-    flash(_("The figures were brought up to date in %(seconds).1f seconds.", seconds=seconds), "success")
+    if took:
+        flash(_("The figures were brought up to date in %(seconds).1f seconds.", seconds=seconds), "success")
+    else:
+        flash(_("A refresh was already running: these are its figures, brought up to date in %(seconds).1f "
+                "seconds.", seconds=seconds), "success")
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/reports/") and "//" not in target else url_for("reports.index"))
 
