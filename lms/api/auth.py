@@ -29,23 +29,31 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def presented_token() -> ApiToken | None:
+    """The valid token in the request's ``Authorization: Bearer`` header, if any (looked up once a request): known,
+    not revoked, and its owner's account active."""
+    if "api_presented_token" not in g:
+        scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        found = None
+        if scheme.lower() == "bearer" and token.startswith(TOKEN_PREFIX) and len(token) <= 100:
+            found = db.session.scalar(
+                sa.select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
+            )
+        g.api_presented_token = found if found is not None and found.user.active else None
+    return g.api_presented_token
+
+
 def caller() -> Any:
     """The user the request acts for: a token's owner, the signed-in user, or an anonymous user.
 
     A request that sends an ``Authorization`` header is judged by that header alone: a token that is malformed,
     unknown, revoked or whose owner is deactivated is a 401, never a silent fall-back to anonymous access.
     """
-    header = request.headers.get("Authorization")
-    if header is None:
+    if request.headers.get("Authorization") is None:
         return current_user
-    scheme, _sep, token = header.partition(" ")
-    token = token.strip()
-    found = None
-    if scheme.lower() == "bearer" and token.startswith(TOKEN_PREFIX) and len(token) <= 100:
-        found = db.session.scalar(
-            sa.select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
-        )
-    if found is None or not found.user.active:
+    found = presented_token()
+    if found is None:
         raise ApiError(401, "invalid_token", _("This API token is not valid: it is unknown or was revoked."),
                        field="Authorization")
     g.api_token_id = found.id

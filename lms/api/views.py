@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from lms.api import openapi, operations
-from lms.api.auth import caller
+from lms.api.auth import caller, presented_token
 from lms.api.errors import ApiError, respond
 from lms.core.access import Permission, public
 from lms.core.db import db
@@ -31,6 +32,13 @@ def _rate_limit() -> str:
     return current_app.config["LMS_API_RATE_LIMIT"]
 
 
+def _rate_limit_key() -> str:
+    """Whom the limit counts: a valid token on its own (partners behind one address do not share a budget), any
+    other caller by address (so made-up tokens cannot buy fresh budgets)."""
+    token = presented_token()
+    return f"api-token:{token.id}" if token is not None else get_remote_address()
+
+
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError) -> Response:
     return respond(error)
@@ -38,7 +46,7 @@ def _api_error(error: ApiError) -> Response:
 
 @bp.get("/roster")
 @public
-@limiter.limit(_rate_limit)
+@limiter.limit(_rate_limit, key_func=_rate_limit_key)
 def roster() -> Any:
     unknown = sorted(set(request.args) - PARAMETERS)
     if unknown:

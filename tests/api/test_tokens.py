@@ -14,6 +14,7 @@ from lms.api.models import ApiToken
 from lms.core.access import Role
 from lms.core.audit import AuditEntry
 from lms.core.db import db
+from lms.core.extensions import limiter
 
 URL = "/api/v1/roster?include=contacts"
 
@@ -127,3 +128,25 @@ def test_the_docs_page_explains_the_api_and_links_partners_to_their_tokens(clien
     assert "/api/v1/openapi.json" in page and "patents" in page and "/api-tokens" not in page
     login(partner)
     assert "/api-tokens" in client.get("/api/v1/docs").get_data(as_text=True)
+
+
+def test_each_token_has_its_own_rate_limit_and_everyone_else_shares_their_address(app, partner, make_user, roster):
+    """Partners behind one address do not share a budget; made-up tokens count against the address."""
+    other = make_user(Role.PARTNER, name_latin="Partner Centre")
+    with app.test_request_context():
+        _token, first = operations.create_token(partner, "Bank CRM")
+        _token, second = operations.create_token(other, "Centre CRM")
+        db.session.commit()
+    client = app.test_client()  # every request comes from the same address
+    app.config["LMS_API_RATE_LIMIT"] = "2 per minute"
+    try:
+        with_first = [client.get(URL, headers=bearer(first)).status_code for _ in range(3)]
+        with_second = [client.get(URL, headers=bearer(second)).status_code for _ in range(2)]
+        anonymous = [client.get("/api/v1/roster").status_code for _ in range(2)]
+        made_up = client.get("/api/v1/roster", headers=bearer("lms_" + "x" * 43)).status_code
+    finally:
+        app.config["LMS_API_RATE_LIMIT"] = "120 per minute"
+        limiter.reset()
+    assert with_first == [200, 200, 429]
+    assert with_second == [200, 200]
+    assert anonymous == [200, 200] and made_up == 429
