@@ -31,7 +31,7 @@ def token_hash(token: str) -> str:
 
 def presented_token() -> ApiToken | None:
     """The valid token in the request's ``Authorization: Bearer`` header, if any (looked up once a request): known,
-    not revoked, and its owner's account active."""
+    not revoked, not expired, and its owner's account active."""
     if "api_presented_token" not in g:
         scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
         token = token.strip()
@@ -40,7 +40,8 @@ def presented_token() -> ApiToken | None:
             found = db.session.scalar(
                 sa.select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
             )
-        g.api_presented_token = found if found is not None and found.user.active else None
+        valid = found is not None and not found.expired(utcnow()) and found.user.active
+        g.api_presented_token = found if valid else None
     return g.api_presented_token
 
 
@@ -54,7 +55,7 @@ def caller() -> Any:
         return current_user
     found = presented_token()
     if found is None:
-        raise ApiError(401, "invalid_token", _("This API token is not valid: it is unknown or was revoked."),
+        raise ApiError(401, "invalid_token", _("This API token is not valid: it is unknown, expired or was revoked."),
                        field="Authorization")
     g.api_token_id = found.id
     now = utcnow()

@@ -2,7 +2,8 @@
 
 Only a SHA-256 of a token is stored (like password-reset tokens), so a database leak hands out no working
 token; the token itself is shown once, when it is created. A token acts with its owner's permissions at the
-time of each request: a deactivated account or a lost partner role makes every token of theirs useless.
+time of each request: a deactivated account or a lost partner role makes every token of theirs useless. A token
+expires when its owner chose (90 days unless they choose otherwise), so a forgotten one does not work for ever.
 """
 
 from __future__ import annotations
@@ -31,5 +32,10 @@ class ApiToken(db.Model):
     #: Updated at most once a minute, so a busy integration does not write on every request.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the token stops working by itself (null: never, if its owner chose so).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
     user: Mapped[User] = relationship(lazy="joined")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -15,6 +17,8 @@ from lms.roster import records, search
 
 #: Active tokens one person may hold: enough for a few integrations, few enough to keep track of.
 MAX_ACTIVE = 10
+#: How long a new token works unless its owner chooses otherwise.
+DEFAULT_DAYS = 90
 
 
 class TokenError(ValueError):
@@ -26,22 +30,29 @@ class TokenError(ValueError):
 def active_tokens(user: User) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), _unexpired(utcnow()))
     ) or 0
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user`` and its secret, which is shown once and never stored."""
+def _unexpired(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now)
+
+
+def create_token(user: User, name: str, days: int | None = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+    """A new token for ``user`` and its secret, which is shown once and never stored; it expires after ``days``
+    (None: never)."""
     if not user.can(Permission.ROSTER_CONTACTS):
         raise TokenError(_("Only partner organisations can have API tokens."))
     if active_tokens(user) >= MAX_ACTIVE:
         raise TokenError(_("You already have %(n)d active tokens. Revoke one you no longer use first.", n=MAX_ACTIVE))
     secret = new_token()
     token = ApiToken(user_id=user.id, name=name.strip(), token_hash=token_hash(secret),
-                     prefix=secret[: len(TOKEN_PREFIX) + 6])
+                     prefix=secret[: len(TOKEN_PREFIX) + 6],
+                     expires_at=utcnow() + timedelta(days=days) if days is not None else None)
     db.session.add(token)
     db.session.flush()
-    audit.record("api_token.create", "api_token", token.id, actor_id=user.id, name=token.name)
+    audit.record("api_token.create", "api_token", token.id, actor_id=user.id, name=token.name,
+                 expires_at=token.expires_at.isoformat() if token.expires_at else None)
     return token, secret
 
 

@@ -13,7 +13,7 @@ from lms.api import operations
 from lms.api.forms import TokenForm
 from lms.api.models import ApiToken
 from lms.core.access import Permission, requires
-from lms.core.db import db
+from lms.core.db import db, utcnow
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/api-tokens", template_folder="templates")
 
@@ -23,7 +23,7 @@ def _page(form: TokenForm, *, secret: str | None = None, status: int = 200) -> t
         sa.select(ApiToken).where(ApiToken.user_id == current_user.id)
         .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
     ).all()
-    return render_template("api/tokens.html", form=form, tokens=tokens, secret=secret), status
+    return render_template("api/tokens.html", form=form, tokens=tokens, secret=secret, now=utcnow()), status
 
 
 @bp.get("")
@@ -39,7 +39,7 @@ def create() -> Any:
     if not form.validate():
         return _page(form, status=422)
     try:
-        _token, secret = operations.create_token(current_user, form.name.data)
+        _token, secret = operations.create_token(current_user, form.name.data, form.days())
     except operations.TokenError as refused:
         form.form_errors.append(refused.message)
         return _page(form, status=409)

@@ -1,5 +1,7 @@
-"""roster search version: one row whose number every committed roster change replaces, so each app process can
-tell whether its in-memory search index (lms/roster/index.py) is still the database's
+"""roster search version
+
+One row whose number every committed roster change replaces, so that each app process can tell whether its
+in-memory search index (lms/roster/index.py) is still the database's.
 
 Revision ID: 0011
 Revises: 0010

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from lms.api import operations
 from lms.api.models import ApiToken
 from lms.core.access import Role
 from lms.core.audit import AuditEntry
-from lms.core.db import db
+from lms.core.db import db, utcnow
 from lms.core.extensions import limiter
 
 URL = "/api/v1/roster?include=contacts"
@@ -150,3 +151,29 @@ def test_each_token_has_its_own_rate_limit_and_everyone_else_shares_their_addres
     assert with_first == [200, 200, 429]
     assert with_second == [200, 200]
     assert anonymous == [200, 200] and made_up == 429
+
+
+def test_a_token_expires_when_its_owner_chose_and_then_is_refused(client, login, partner, roster):
+    login(partner)
+    before = utcnow()
+    created_secret(client, "Default")
+    client.post("/api-tokens", data={"name": "Quarterly", "lifetime": "30"})
+    client.post("/api-tokens", data={"name": "Forever", "lifetime": "never"})
+    by_name = {t.name: t for t in db.session.scalars(sa.select(ApiToken))}
+    assert by_name["Default"].expires_at - before == pytest.approx(timedelta(days=90), abs=timedelta(minutes=1))
+    assert by_name["Quarterly"].expires_at - before == pytest.approx(timedelta(days=30), abs=timedelta(minutes=1))
+    assert by_name["Forever"].expires_at is None
+    refused = client.post("/api-tokens", data={"name": "Odd", "lifetime": "7"})
+    assert refused.status_code == 422 and db.session.scalar(sa.select(ApiToken).where(ApiToken.name == "Odd")) is None
+
+    with client.application.test_request_context():
+        token, secret = operations.create_token(partner, "Short", days=1)
+        db.session.commit()
+    assert client.get(URL, headers=bearer(secret)).status_code == 200
+    db.session.get(ApiToken, token.id).expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    refused = client.get(URL, headers=bearer(secret))
+    assert refused.status_code == 401 and "expired" in refused.get_json()["error"]["message"]
+    listing = client.get("/api-tokens").get_data(as_text=True)
+    assert "Expired" in listing and "Never" in listing
+    assert operations.active_tokens(partner) == 3  # the expired one no longer counts towards the ten
