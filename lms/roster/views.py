@@ -32,6 +32,9 @@ bp = Blueprint(
 #: Per visitor (IP address) and per professional, so neither a visitor nor a crowd can flood one inbox.
 CONTACT_LIMIT = "5 per hour;20 per day"
 CONTACT_LIMIT_PER_PROFESSIONAL = "30 per day"
+#: Saves of one's own profile, consent and withdrawal together, per account: far above any real editing, and a
+#: bound on how often one person can make every app server rebuild its search index (lms/roster/index.py).
+PROFILE_WRITE_LIMIT = "60 per hour"
 
 
 def _is_partner() -> bool:
@@ -40,6 +43,18 @@ def _is_partner() -> bool:
 
 def _contact_limit() -> str:
     return current_app.config.get("LMS_ROSTER_CONTACT_RATE_LIMIT", CONTACT_LIMIT)
+
+
+def _profile_write_limit() -> str:
+    return current_app.config.get("LMS_ROSTER_PROFILE_RATE_LIMIT", PROFILE_WRITE_LIMIT)
+
+
+def _account_key() -> str:
+    return f"roster-profile-of-{current_user.id if current_user.is_authenticated else None}"
+
+
+_profile_writes = limiter.shared_limit(_profile_write_limit, scope="roster-profile-writes", key_func=_account_key,
+                                       methods=["POST"])
 
 
 def _professional_key() -> str:
@@ -141,6 +156,7 @@ def _own_page(template: str, status: int = 200, **context: Any) -> Any:
 
 @bp.route("/profile", methods=["GET", "POST"])
 @requires(Permission.ROSTER_PROFILE)
+@_profile_writes
 def profile() -> Any:
     form = ProfileForm(current_language())
     existing = operations.profile_of(current_user.id)
@@ -169,6 +185,7 @@ def profile() -> Any:
 
 @bp.route("/profile/consent", methods=["GET", "POST"])
 @requires(Permission.ROSTER_PROFILE)
+@_profile_writes
 def consent() -> Any:
     form = ConsentForm()
     if request.method == "GET":
@@ -186,6 +203,7 @@ def consent() -> Any:
 
 @bp.post("/profile/withdraw")
 @requires(Permission.ROSTER_PROFILE)
+@_profile_writes
 def withdraw() -> Any:
     form = WithdrawForm()
     if not form.validate():

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from lms.core.access import Role
 from lms.core.audit import AuditEntry
 from lms.core.db import db, utcnow
+from lms.core.extensions import limiter
 from lms.roster import listing
 from lms.roster.models import RosterProfile
-from tests.helpers import csrf_token
+from tests.helpers import PASSWORD, csrf_token
 
 PROFILE = {
     "display_name_ja": "佐藤 健二", "display_name_latin": "Kenji Sato", "prefectures": ["23", "21"],
@@ -168,3 +169,23 @@ def test_profile_consent_and_withdrawal_forms_need_their_csrf_token(client, hold
     token = csrf_token(client, "/roster/profile")
     assert client.post("/roster/profile/withdraw", data={"csrf_token": token}).status_code == 302
     assert holder.id not in listed_ids()
+
+
+@pytest.mark.usefixtures("holder")
+def test_one_account_saves_its_profile_only_so_often_and_others_are_not_held_back(app, client, make_user, certify):
+    """Each save makes every app server rebuild its search index: one person cannot make them do it endlessly."""
+    app.config["LMS_ROSTER_PROFILE_RATE_LIMIT"] = "3 per hour"
+    try:
+        statuses = [client.post("/roster/profile", data=PROFILE).status_code for _ in range(2)]
+        statuses.append(client.post("/roster/profile/consent", data={"agree": "y"}).status_code)
+        statuses.append(client.post("/roster/profile/withdraw").status_code)  # the three are one budget
+        other = make_user(Role.TRAINEE, name_latin="Hanako Ito")
+        certify(other)
+        elsewhere = app.test_client()  # the same address, another account
+        assert elsewhere.post("/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+        assert elsewhere.post("/roster/profile", data=PROFILE).status_code == 302
+    finally:
+        app.config.pop("LMS_ROSTER_PROFILE_RATE_LIMIT")
+        limiter.reset()
+    assert statuses == [302, 302, 302, 429]
+    assert client.get("/roster/profile").status_code == 200  # reading is never limited
