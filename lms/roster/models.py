@@ -68,15 +68,15 @@ class RosterProfile(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("display_name_ja IS NOT NULL OR display_name_latin IS NOT NULL", name="has_name"),
-        # The search index: consenting profiles in the roster's order with everything the listing rule and the
-        # filters read, so that a page at any depth and every filter combination is a scan of this index alone
-        # (consented_at is in the columns too: SQLite counts an index as covering only then).
+        # Consenting profiles in the roster's order with everything the listing rule and the filters read: the
+        # process's search index (index.py) is loaded from it, and the exports page through it, without reading a
+        # table row (consented_at is in the columns too: SQLite counts an index as covering only then).
         sa.Index(
             "ix_roster_profiles_search", "sort_name", "user_id", "certified_until", "on_site", "prefecture_mask",
             "specialty_mask", "company_type_mask", "language_mask", "consented_at",
             postgresql_where=sa.text("consented_at IS NOT NULL"), sqlite_where=sa.text("consented_at IS NOT NULL"),
         ),
-        # The same without the name, for counts: half as wide, so a count over the whole roster reads half as much.
+        # The same without the name, for counts in SQL (an export's audited row count): half as wide.
         sa.Index(
             "ix_roster_profiles_count", "certified_until", "on_site", "prefecture_mask", "specialty_mask",
             "company_type_mask", "language_mask", "consented_at",
