@@ -5,7 +5,8 @@ holder's certified period is kept on the profile (``certified_until``, refreshed
 certificates changes) so that a search over the whole roster reads one table and needs no join with certificates;
 expiry needs no job, because the search compares ``certified_until`` with the time of the query. For the same
 reason the prefectures and terms are also kept on the profile as bit sets (``masks.py``), refreshed before every
-flush from the profile's rows, so that one partial covering index serves every filter combination.
+flush from the profile's rows, so that every filter combination is a bit test (in the process's search index,
+index.py, or in SQL) and what a profile shows needs none of its rows.
 """
 
 from __future__ import annotations
