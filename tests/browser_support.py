@@ -112,6 +112,9 @@ def check_accessibility() -> Callable[[Any], None]:
     axe = Axe()
 
     def check(page: Any) -> None:
+        # A click that follows a link returns once the new page has started loading; axe needs the whole document
+        # (run during the load it found no documentElement, at random).
+        page.wait_for_load_state("load")
         results = axe.run(page)
         blocking = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

@@ -31,6 +31,7 @@ def test_register_sign_in_switch_language_sign_out(page: Page, live_server, chec
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    expect(page).to_have_url(re.compile("/login$"))
     check_accessibility(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("wrong-password-entirely")
