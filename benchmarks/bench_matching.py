@@ -178,7 +178,7 @@ def main() -> None:
     from lms.core.access import Role
     from lms.core.db import db
     from lms.roster import candidates
-    from lms.roster.match_forms import parse_need
+    from lms.roster.match_forms import MatchForm
     from tests.helpers import PASSWORD, app_config
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -202,7 +202,9 @@ def main() -> None:
               "   listed: same prefecture, every need covered")
         for label, query in NEEDS:
             with app.test_request_context(f"/roster/match?{query}"):
-                need = parse_need(request.args)
+                form = MatchForm("en", formdata=request.args)
+                assert form.validate(), form.errors
+                need = form.need()
             select_times, page_times = [], []
             for run in range(RUNS + 2):  # the first two warm the caches
                 with app.app_context(), counting(engine) as select_statements:

@@ -19,29 +19,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from lms.core.i18n import pick
 from lms.core.prefectures import BY_CODE
 from lms.core.prefectures import choices as prefecture_choices
+from lms.roster import search
 from lms.roster.matching import Need
 from lms.roster.taxonomy import taxonomy
-
-_TRUE, _FALSE = ("true", "1", "yes", "on", "y"), ("false", "0", "no", "off", "")
-
-
-class NeedError(ValueError):
-    """Input that does not describe a need; ``errors`` maps each field to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(m for messages in errors.values() for m in messages))
-        self.errors = errors
-
-
-def _unknown(values: list[str], known: object) -> str:
-    return ", ".join(v for v in values if v not in known)[:200]  # type: ignore[operator]
 
 
 class _Needs(SelectMultipleField):
     """Several values, repeated (``specialty=a&specialty=b``) or comma-separated, as the roster search takes them."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        super().process_formdata([part.strip() for value in valuelist for part in value.split(",") if part.strip()])
+        super().process_formdata(search.split(valuelist))
         self.data = list(dict.fromkeys(self.data or ()))
 
 
@@ -58,7 +45,8 @@ class MatchForm(FlaskForm):
         description=_l("Choose any number; professionals covering more of them rank higher."),
     )
     company_type = SelectField(_l("Company type"), validate_choice=False)
-    on_site = BooleanField(_l("An on-site visit is wanted"), false_values=_FALSE, render_kw={"value": "true"})
+    on_site = BooleanField(_l("An on-site visit is wanted"), false_values=(*search.FALSE, ""),
+                           render_kw={"value": "true"})
 
     def __init__(self, locale: str, formdata: Mapping[str, object] | None = None) -> None:
         super().__init__(formdata=formdata)
@@ -72,7 +60,7 @@ class MatchForm(FlaskForm):
                                     value=field.data[:20]))
 
     def validate_specialty(self, field: Field) -> None:
-        if bad := _unknown(field.data or [], taxonomy().ids("specialties")):
+        if bad := search.unknown(field.data or [], taxonomy().ids("specialties")):
             raise ValidationError(_("Unknown need: %(value)s.", value=bad))
 
     def validate_company_type(self, field: Field) -> None:
@@ -80,7 +68,7 @@ class MatchForm(FlaskForm):
             raise ValidationError(_("Unknown company type: %(value)s.", value=field.data[:50]))
 
     def validate_on_site(self, field: Field) -> None:
-        if field.raw_data and field.raw_data[-1].lower() not in _TRUE + _FALSE:
+        if field.raw_data and field.raw_data[-1].lower() not in search.TRUE | search.FALSE | {""}:
             raise ValidationError(_("On-site visit must be true or false."))
 
     def need(self) -> Need:
@@ -89,13 +77,5 @@ class MatchForm(FlaskForm):
             prefecture=self.prefecture.data,
             specialties=frozenset(self.specialty.data or ()),
             company_type=self.company_type.data or None,
-            on_site=bool(self.on_site.raw_data) and self.on_site.raw_data[-1].lower() in _TRUE,
+            on_site=bool(self.on_site.raw_data) and self.on_site.raw_data[-1].lower() in search.TRUE,
         )
-
-
-def parse_need(args: Mapping[str, object], locale: str = "en") -> Need:
-    """A need from query parameters, or ``NeedError`` with a message for each bad field."""
-    form = MatchForm(locale, formdata=args)
-    if not form.validate():
-        raise NeedError({name: [str(m) for m in messages] for name, messages in form.errors.items()})
-    return form.need()

@@ -30,7 +30,8 @@ MAX_PER_PAGE = 100
 #: Query parameters and the taxonomy kind each takes its values from.
 TERM_PARAMETERS = {"specialty": "specialties", "company_type": "company_types", "language": "languages"}
 PARAMETERS = ("prefecture", "region", *TERM_PARAMETERS, "on_site", "page", "per_page")
-_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+#: The words a yes/no parameter takes (``on_site`` here and on the matching form).
+TRUE, FALSE = frozenset({"true", "1", "yes", "on"}), frozenset({"false", "0", "no", "off"})
 
 
 class SearchError(ValueError):
@@ -80,10 +81,15 @@ class Page:
 def _values(args: Mapping[str, object], name: str) -> list[str]:
     """All non-empty values of ``name`` (repeated parameters and comma-separated lists both work)."""
     raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)] if args.get(name) else []
-    return [part.strip() for value in raw for part in str(value).split(",") if part.strip()]
+    return split(str(value) for value in raw)
 
 
-def _unknown(values: Iterable[str], known: Iterable[str]) -> str | None:
+def split(raw: Iterable[str]) -> list[str]:
+    """The non-empty values of a parameter given repeated, comma-separated or both."""
+    return [part.strip() for value in raw for part in value.split(",") if part.strip()]
+
+
+def unknown(values: Iterable[str], known: Iterable[str]) -> str | None:
     """The unknown values, listed for a message (at most five), or None when every value is known."""
     known = set(known)
     unknown = [v for v in values if v not in known]
@@ -93,21 +99,21 @@ def _unknown(values: Iterable[str], known: Iterable[str]) -> str | None:
 def parse_filters(args: Mapping[str, object]) -> Filters:
     """Filters from a query string; raises ``SearchError`` naming the first bad parameter."""
     prefectures, regions = _values(args, "prefecture"), _values(args, "region")
-    if bad := _unknown(prefectures, BY_CODE):
+    if bad := unknown(prefectures, BY_CODE):
         raise SearchError("prefecture", _("Unknown prefecture code: %(value)s. Use JIS codes 01 to 47.", value=bad))
-    if bad := _unknown(regions, REGION_BY_CODE):
+    if bad := unknown(regions, REGION_BY_CODE):
         raise SearchError("region", _("Unknown region: %(value)s.", value=bad))
     terms = {}
     for name, kind in TERM_PARAMETERS.items():
         terms[kind] = tuple(dict.fromkeys(_values(args, name)))
-        if bad := _unknown(terms[kind], taxonomy().ids(kind)):
+        if bad := unknown(terms[kind], taxonomy().ids(kind)):
             raise SearchError(name, _("Unknown value for %(name)s: %(value)s.", name=name, value=bad))
     on_site = None
     if on_site_values := _values(args, "on_site"):
         value = on_site_values[-1].lower()
-        if value not in _TRUE | _FALSE:
+        if value not in TRUE | FALSE:
             raise SearchError("on_site", _("on_site must be true or false."))
-        on_site = value in _TRUE
+        on_site = value in TRUE
     return Filters(prefectures=tuple(dict.fromkeys(prefectures)), regions=tuple(dict.fromkeys(regions)),
                    on_site=on_site, **terms)
 
