@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 #: No inline script or style anywhere: every script and stylesheet is a file under /static.
@@ -25,6 +26,16 @@ def init_app(app: Flask) -> None:
     proxies = app.config.get("LMS_PROXY_COUNT", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        """No one types a NUL character, and PostgreSQL refuses one in text: a form or query string holding it
+        is refused here, for every route, rather than as a 500 deep inside a write."""
+        fields = [*request.args.items(multi=True)]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            fields += request.form.items(multi=True)
+        if any("\x00" in key or "\x00" in value for key, value in fields):
+            abort(400, _("The request holds a NUL character, which no field may contain."))
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -141,3 +141,17 @@ def test_ids_beyond_the_database_integer_range_are_not_found(app, client, make_u
             assert client.open(path, method=method).status_code == 404, f"{method} {path}"
             checked += 1
     assert checked >= 10
+
+
+def test_a_nul_character_anywhere_in_a_form_or_query_is_a_400_and_nothing_is_written(client):
+    """PostgreSQL refuses NUL in text: without this the registration below was a 500 there."""
+    from lms.accounts.models import User
+
+    form = {"email": "nul@example.org", "name_latin": "Nul\x00Byte", "password": PASSWORD, "confirm": PASSWORD,
+            "prefecture_code": "13"}
+    response = client.post("/register", data=form)
+    assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.email == "nul@example.org")) is None
+    assert client.get("/roster?prefecture=1%003").status_code == 400
+    api = client.get("/api/v1/roster?specialty=%00")
+    assert api.status_code == 400 and "NUL character" in api.get_json()["error"]["message"]
