@@ -106,18 +106,29 @@ def deliver(limit: int = 100, now: datetime | None = None) -> Delivery:
             _failed(mail, error, now)
         db.session.commit()
         return Delivery(0, len(waiting))
-    with smtp:
+    try:
         for mail in waiting:
             try:
                 smtp.send_message(_message(mail))
-            except (OSError, smtplib.SMTPException) as error:
+            except (OSError, smtplib.SMTPException, ValueError) as error:  # ValueError: a header it cannot carry
                 _failed(mail, error, now)
                 failed += 1
             else:
                 mail.sent_at = now
                 sent += 1
-    db.session.commit()
+    finally:
+        # What went out is recorded before anything else can fail (closing the connection included), so that
+        # no message is sent twice.
+        db.session.commit()
+        _close(smtp)
     return Delivery(sent, failed)
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 def _connect() -> smtplib.SMTP:

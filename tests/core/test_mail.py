@@ -102,3 +102,15 @@ def test_retry_delay_grows_and_is_capped():
 def test_deliver_without_a_mail_server_says_why(app):
     result = app.test_cli_runner().invoke(args=["mail", "deliver"])
     assert result.exit_code != 0 and "LMS_MAIL_SERVER" in result.output
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_others_go_out(app, smtp):
+    inbox, _port = smtp
+    with app.test_request_context():
+        db.session.add(mail.OutgoingMail(recipient="a@example.org", subject="Bad\nBcc: victim@example.org", body="x"))
+        mail.send("b@example.org", "Good", "body")
+        db.session.commit()
+        assert mail.deliver() == mail.Delivery(1, 1)
+        [bad] = waiting()
+        assert bad.attempts == 1 and "ValueError" in bad.last_error
+    assert [m["Subject"] for m in inbox.messages] == ["Good"]
