@@ -90,11 +90,13 @@ def read_sme_counts(path: Path) -> SmeCounts:
         text = path.read_text(encoding="utf-8-sig")
     except OSError:
         return SmeCounts({}, [], "missing")
+    except UnicodeDecodeError:  # saved from Excel as Shift_JIS, say
+        return SmeCounts({}, [], "malformed")
     source = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
     data = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     try:
         counts = _parse_rows(data) if data else {}
-    except _Malformed:
+    except (_Malformed, csv.Error):
         return SmeCounts({}, source, "malformed")
     return SmeCounts(counts, source, None if counts else "empty")
 

@@ -90,6 +90,12 @@ def test_a_file_without_usable_rows_makes_the_view_unavailable(tmp_path, text, p
     assert coverage.read_sme_counts(tmp_path / "nothing.csv").problem == "missing"
 
 
+def test_a_file_in_another_encoding_is_malformed_not_a_500(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes("code,name_ja,smes\n01,北海道,1\n".encode("shift_jis"))
+    assert coverage.read_sme_counts(path).problem == "malformed"
+
+
 def test_without_sme_rows_the_page_says_why_and_shows_counts(  # noqa: PLR0917 - fixtures
         client, login, admin, world, app, tmp_path):
     path = tmp_path / "empty.csv"
