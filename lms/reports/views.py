@@ -22,7 +22,9 @@ from lms.certification.models import Track
 from lms.core import prefectures
 from lms.core.access import Permission, requires
 from lms.core.db import db, utcnow
+from lms.core.extensions import limiter
 from lms.core.i18n import current_language, pick
+from lms.core.views import safe_next
 from lms.curriculum.models import Cohort
 from lms.reports import charts, courses, coverage, filters, operations, pipeline
 from lms.reports.filters import FilterError
@@ -115,8 +117,22 @@ def _snapshot() -> dict[str, Any]:
     return {"snapshot": operations.last_refresh}
 
 
+#: Refreshes per account: each recomputes every trainee's stages (seconds on a large database), and anyone who
+#: sees a report may ask for one.
+REFRESH_LIMIT = "20 per hour"
+
+
+def _refresh_limit() -> str:
+    return current_app.config.get("LMS_REPORTS_REFRESH_RATE_LIMIT", REFRESH_LIMIT)
+
+
+def _account_key() -> str:
+    return f"reports-refresh-by-{current_user.id if current_user.is_authenticated else None}"
+
+
 @bp.post("/refresh")
 @requires(Permission.REPORTS_OWN)
+@limiter.limit(_refresh_limit, key_func=_account_key)
 def refresh() -> Any:
     """Take the snapshot again (a few seconds on a large database), then go back to the report."""
     row, took = operations.refresh(utcnow())
@@ -128,7 +144,7 @@ def refresh() -> Any:
         flash(_("A refresh was already running: these are its figures, brought up to date in %(seconds).1f "
                 "seconds.", seconds=seconds), "success")
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/reports/") and "//" not in target else url_for("reports.index"))
+    return redirect(safe_next(target if target.startswith(url_for("reports.index")) else None, "reports.index"))
 
 
 # --- Pipeline ------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lms.core.db import db
+from lms.core.extensions import limiter
 from lms.reports import pipeline
 from lms.reports.models import PipelineRow, Refresh
 from lms.reports.stages import Scope
@@ -53,3 +54,14 @@ def test_cli_refresh(app, world):
     result = app.test_cli_runner().invoke(args=["reports", "refresh"])
     assert result.exit_code == 0 and "reports refreshed at" in result.output
     assert [r.counts() for r in pipeline.table("track", Scope())] == [(1, 1, 0, 0, 0, 0)]
+
+
+def test_refreshes_are_limited_per_account(app, client, login, admin):
+    login(admin)
+    app.config["LMS_REPORTS_REFRESH_RATE_LIMIT"] = "2 per hour"
+    try:
+        statuses = [client.post("/reports/refresh").status_code for _ in range(3)]
+    finally:
+        app.config.pop("LMS_REPORTS_REFRESH_RATE_LIMIT")
+        limiter.reset()
+    assert statuses == [302, 302, 429]
