@@ -18,6 +18,7 @@ from lms.api.errors import ApiError, respond
 from lms.core.access import Permission, public
 from lms.core.db import db
 from lms.core.extensions import limiter
+from lms.core.security import NulCharacter
 from lms.roster import records, search
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
@@ -42,6 +43,11 @@ def _rate_limit_key() -> str:
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError) -> Response:
     return respond(error)
+
+
+@bp.errorhandler(NulCharacter)
+def _nul_character(error: NulCharacter) -> Response:
+    return respond(ApiError(400, "invalid_parameter", str(error.description), error.field))
 
 
 @bp.get("/roster")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 #: No inline script or style anywhere: every script and stylesheet is a file under /static.
@@ -22,6 +23,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class NulCharacter(BadRequest):
+    """A 400 for a form or query field holding a NUL character; ``field`` names it (the API says which)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(_("The request holds a NUL character, which no field may contain."))
+        self.field = field
+
+
 def init_app(app: Flask) -> None:
     proxies = app.config.get("LMS_PROXY_COUNT", 0)
     if proxies:
@@ -34,8 +43,8 @@ def init_app(app: Flask) -> None:
         fields = [*request.args.items(multi=True)]
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             fields += request.form.items(multi=True)
-        if any("\x00" in key or "\x00" in value for key, value in fields):
-            abort(400, _("The request holds a NUL character, which no field may contain."))
+        if field := next((key for key, value in fields if "\x00" in key or "\x00" in value), None):
+            raise NulCharacter(field.replace("\x00", ""))
 
     @app.after_request
     def _headers(response: Response) -> Response:
