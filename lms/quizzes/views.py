@@ -4,16 +4,15 @@ CSV export and regrade. Views parse, authorise, call one operation, commit, rend
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.models import User
+from lms.core import spreadsheet
 from lms.core.access import Permission, requires
 from lms.core.db import db, utcnow
 from lms.core.i18n import current_language, pick
@@ -259,22 +258,13 @@ def results(quiz_id: str) -> Any:
 def results_csv(quiz_id: str) -> Any:
     quiz = _managed_quiz(quiz_id)
     rows = stats.results(quiz, _cohort() or None)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["user_id", "email", "name", "cohort", "attempts", "grade_percent", "passed", "last_submitted_at"])
-    for row in rows:
-        writer.writerow([row.user_id, _cell(row.email), _cell(row.name), _cell(row.cohort or ""), row.attempts,
-                         "" if row.grade is None else f"{row.grade:.2f}", "yes" if row.passed else "no",
-                         row.last_submitted_at.isoformat() if row.last_submitted_at else ""])
-    return Response(
-        "\ufeff" + out.getvalue(), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{quiz.id}-results.csv"'},
-    )
-
-
-def _cell(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (names are typed by users)."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    header = ["user_id", "email", "name", "cohort", "attempts", "grade_percent", "passed", "last_submitted_at"]
+    return spreadsheet.download(f"{quiz.id}-results.csv", header, (
+        [row.user_id, row.email, row.name, row.cohort or "", row.attempts,
+         "" if row.grade is None else f"{row.grade:.2f}", "yes" if row.passed else "no",
+         row.last_submitted_at.isoformat() if row.last_submitted_at else ""]
+        for row in rows
+    ))
 
 
 @bp.get("/<quiz_id>/statistics")

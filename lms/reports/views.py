@@ -6,20 +6,17 @@ rates of the courses they own, and get a 404 for any other course.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.certification.models import Track
-from lms.core import prefectures
+from lms.core import prefectures, spreadsheet
 from lms.core.access import Permission, requires
 from lms.core.db import db, utcnow
 from lms.core.extensions import limiter
@@ -79,24 +76,6 @@ def _cohorts() -> dict[int, str]:
 
 def _filename(*parts: str) -> str:
     return "-".join([*parts, utcnow().strftime("%Y%m%d")]) + ".csv"
-
-
-def _cell(value: Any) -> Any:
-    """Text a spreadsheet will not run as a formula (organisations and names are typed by users)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
-def _csv(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    """UTF-8 with a byte-order mark, so that Excel in Japan reads the Japanese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(h) for h in header])
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _pct(value: float | None) -> str:
@@ -205,7 +184,7 @@ def pipeline_csv() -> Any:
         if dimension in {"track", "prefecture", "cohort"}:
             line.insert(0, "" if r.key is None else r.key)
         body.append(line)
-    return _csv(_filename("pipeline", "by", dimension), header, body)
+    return spreadsheet.download(_filename("pipeline", "by", dimension), header, body)
 
 
 # --- Coverage ------------------------------------------------------------------------------------------------
@@ -247,7 +226,7 @@ def coverage_csv() -> Any:
     smes = _sme_counts()
     rows = _coverage_rows(coverage.professionals_by_prefecture(utcnow()), smes)
     header = [_("Code"), _("Prefecture"), _("Professionals serving it"), _("SMEs"), _("Per 10,000 SMEs")]
-    return _csv(_filename("roster-coverage"), header,
+    return spreadsheet.download(_filename("roster-coverage"), header,
                 [(code, name, n, "" if s is None else s, "" if d is None else f"{d:.3f}")
                  for code, name, n, s, d in rows])
 
@@ -292,7 +271,7 @@ def courses_csv() -> Any:
     rows = _courses_request()[2]
     header = [_("Course"), _("Title"), _("Enrolled"), _("Completed"), _("Completion rate (%)"),
               _("Passed the final exam"), _("Pass rate (%)")]
-    return _csv(_filename("course-completion"), header, [
+    return spreadsheet.download(_filename("course-completion"), header, [
         (info.slug, pick(info.title), r.enrolled, r.completed, _pct(courses.rate(r.completed, r.enrolled)),
          "" if r.passed is None else r.passed, _pct(courses.rate(r.passed, r.enrolled)))
         for info, r in rows
@@ -325,7 +304,7 @@ def course_csv(course_id: int) -> Any:
     info, rows = _course_request(course_id)[::3]
     header = [_("Quiz"), _("Title"), _("Kind"), _("Pass mark (%)"), _("Trainees graded"), _("Passed"),
               _("Pass rate (%)"), _("Graded attempts"), _("Mean grade (%)")]
-    return _csv(_filename(info.slug, "quizzes"), header, [
+    return spreadsheet.download(_filename(info.slug, "quizzes"), header, [
         (r.quiz_id, pick(r.title), r.kind, r.pass_mark, r.graded, r.passed, _pct(courses.rate(r.passed, r.graded)),
          r.attempts, _pct(r.mean_grade))
         for r in rows

@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
-from lms.core import audit
+from lms.core import audit, spreadsheet
 from lms.core.access import Permission, requires
 from lms.core.db import db, utcnow
 from lms.roster import masks, records, search
@@ -108,7 +108,7 @@ def _csv(filters: search.Filters, now: datetime) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     # A byte-order mark, so that Excel opens the UTF-8 file with its Japanese intact.
-    buffer.write("\ufeff")
+    buffer.write(spreadsheet.BOM)
     writer.writerow(records.csv_header(contacts=True))
     for n, found in enumerate(_rows(filters, now), 1):
         writer.writerow(records.csv_row(found))

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from lms.core import spreadsheet
 from lms.core.prefectures import BY_CODE, REGION_BY_CODE
 from lms.roster.models import TERM_KINDS, RosterProfile
 from lms.roster.search import Filters
@@ -30,9 +31,6 @@ PUBLIC_COLUMNS = (
 )
 CONTACT_COLUMNS = ("email", "phone")
 #: A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _label(kind: str, term_id: str) -> dict[str, str]:
     term = taxonomy().term(kind, term_id)
     # A retired id stays readable: its id stands in for the label.
@@ -154,5 +152,4 @@ def _joined(values: Any) -> str:
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet.cell("" if value is None else str(value))
