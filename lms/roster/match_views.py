@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request, url_for
+from flask import Blueprint, Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from werkzeug.routing import BuildError
 
 from lms.core import navigation
 from lms.core.access import Permission, requires
@@ -51,7 +50,7 @@ def match() -> Any:
     return render_template(
         "roster/match.html", form=form, need=need, results=results, limit=candidates.DEFAULT_LIMIT,
         reasons=lambda result: [(r.code, describe(r, need, result.match.candidate)) for r in result.match.reasons],
-        term=term_name, person_url=person_url, summary=summary(need),
+        term=term_name, summary=summary(need),
     )
 
 
@@ -112,9 +111,3 @@ def summary(need: Need) -> str:
     return _(", ").join(parts)
 
 
-def person_url(user_id: int) -> str | None:
-    """The professional's roster page, once the roster pages exist (``roster.person``)."""
-    try:
-        return url_for("roster.person", user_id=user_id)
-    except BuildError:
-        return None

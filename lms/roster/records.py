@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
 from lms.core import spreadsheet
 from lms.core.prefectures import BY_CODE, REGION_BY_CODE
@@ -114,13 +114,11 @@ def described(filters: Filters) -> dict[str, Any]:
     return found
 
 
-def person_url(user_id: int) -> str | None:
-    """The person's public page on the HTML roster (``roster.person``), or None in an app without one.
+def person_url(user_id: int) -> str:
+    """The person's public page on the HTML roster (``roster.person``), as a full URL.
 
     Not pure like the rest of this module: it needs a request (or app) context to build the URL.
     """
-    if PERSON_ENDPOINT not in current_app.view_functions:
-        return None
     return url_for(PERSON_ENDPOINT, user_id=user_id, _external=True)
 
 
