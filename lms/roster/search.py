@@ -122,10 +122,11 @@ def _positive_int(args: Mapping[str, object], name: str, default: int) -> int:
     values = _values(args, name)
     if not values:
         return default
-    try:
-        number = int(values[-1])
-    except ValueError:
-        raise SearchError(name, _("%(name)s must be a whole number.", name=name)) from None
+    text = values[-1]
+    # Digits only: int() would also take "+1", "1_0" (ten) and other scripts' digits.
+    if not (text.isascii() and text.removeprefix("-").isdigit()):
+        raise SearchError(name, _("%(name)s must be a whole number.", name=name))
+    number = int(text)
     if number < 1:
         raise SearchError(name, _("%(name)s must be 1 or more.", name=name))
     return number
