@@ -30,7 +30,7 @@ def terms(kind: str, ids: Iterable[str]) -> int:
     ids_in_order = taxonomy().ids(kind)
     if len(ids_in_order) > MAX_BITS:  # pragma: no cover - a guard for whoever grows the taxonomy
         raise ValueError(f"taxonomy list {kind} has more than {MAX_BITS} terms: the search masks cannot hold it")
-    positions = {term_id: n for n, term_id in enumerate(ids_in_order)}
+    positions = taxonomy().position(kind)
     return sum({1 << positions[term_id] for term_id in ids if term_id in positions})
 
 

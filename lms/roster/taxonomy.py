@@ -33,10 +33,27 @@ class Taxonomy:
         return getattr(self, kind)
 
     def ids(self, kind: str) -> tuple[str, ...]:
-        return tuple(term.id for term in self.terms(kind))
+        return self._ids[kind]
 
     def term(self, kind: str, term_id: str) -> Term | None:
-        return next((term for term in self.terms(kind) if term.id == term_id), None)
+        return self._by_id[kind].get(term_id)
+
+    def position(self, kind: str) -> dict[str, int]:
+        """Each id's place in its list (the bit of masks.py)."""
+        return self._positions[kind]
+
+    # Built once (the taxonomy is loaded once): search, exports and matching ask for these per row.
+    @functools.cached_property
+    def _ids(self) -> dict[str, tuple[str, ...]]:
+        return {kind: tuple(term.id for term in self.terms(kind)) for kind in KINDS}
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, dict[str, Term]]:
+        return {kind: {term.id: term for term in self.terms(kind)} for kind in KINDS}
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, dict[str, int]]:
+        return {kind: {term_id: n for n, term_id in enumerate(self._ids[kind])} for kind in KINDS}
 
 
 @functools.cache
