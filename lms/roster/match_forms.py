@@ -24,6 +24,12 @@ from lms.roster.matching import Need
 from lms.roster.taxonomy import taxonomy
 
 
+def _one_value(field: Field) -> None:
+    """A single-choice field given twice (a hand-edited link) is refused: matching on the first would mislead."""
+    if len({value for value in field.raw_data or () if value}) > 1:
+        raise ValidationError(_("Choose one value only."))
+
+
 class _Needs(SelectMultipleField):
     """Several values, repeated (``specialty=a&specialty=b``) or comma-separated, as the roster search takes them."""
 
@@ -55,6 +61,7 @@ class MatchForm(FlaskForm):
         self.company_type.choices = [("", _("Any")), *((t.id, pick(t.name, locale)) for t in taxonomy().company_types)]
 
     def validate_prefecture(self, field: Field) -> None:
+        _one_value(field)
         if field.data and field.data not in BY_CODE:
             raise ValidationError(_("Unknown prefecture code: %(value)s. Use JIS codes 01 to 47.",
                                     value=field.data[:20]))
@@ -64,6 +71,7 @@ class MatchForm(FlaskForm):
             raise ValidationError(_("Unknown need: %(value)s.", value=bad))
 
     def validate_company_type(self, field: Field) -> None:
+        _one_value(field)
         if field.data and field.data not in taxonomy().ids("company_types"):
             raise ValidationError(_("Unknown company type: %(value)s.", value=field.data[:50]))
 

@@ -105,6 +105,8 @@ def test_the_first_visit_shows_an_empty_form(client, partner, people):
     ("prefecture=13&specialty=patents&specialty=%3Cscript%3E", "Unknown need: <script>."),
     ("prefecture=13&company_type=bank", "Unknown company type: bank."),
     ("prefecture=13&on_site=perhaps", "On-site visit must be true or false."),
+    ("prefecture=13&prefecture=14", "Choose one value only."),
+    ("prefecture=13&company_type=rd&company_type=other", "Choose one value only."),
 ])
 def test_bad_input_is_refused_with_a_message_and_422(client, partner, people, query, message):
     response = client.get(f"{URL}?{query}")
