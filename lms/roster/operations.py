@@ -116,7 +116,8 @@ def save_profile(user: User, data: ProfileData, *, actor_id: int) -> RosterProfi
 
     The bio is rendered from Markdown and sanitised here, once; pages show the stored HTML.
     """
-    if not has_valid_certificate(user.id):
+    certified_until = listing.certified_until(user.id)
+    if certified_until is None:
         raise RosterError(_("Only holders of a valid certificate can keep a roster profile."), 409)
     name_ja = (data.display_name_ja or "").strip() or None
     name_latin = (data.display_name_latin or "").strip() or None
@@ -154,7 +155,7 @@ def save_profile(user: User, data: ProfileData, *, actor_id: int) -> RosterProfi
     profile.phone = phone
     _replace_rows(profile, prefectures, {"specialties": specialties, "company_types": company_types,
                                          "languages": languages})
-    profile.certified_until = listing.certified_until(user.id)
+    profile.certified_until = certified_until
     db.session.flush()
     audit.record("roster.profile_create" if created else "roster.profile_update", "roster_profile", user.id,
                  actor_id=actor_id, prefectures=list(prefectures), specialties=list(specialties))
@@ -182,7 +183,8 @@ def _replace_rows(profile: RosterProfile, prefectures: tuple[str, ...], terms: d
 
 def opt_in(user: User, *, agreed: bool) -> RosterProfile:
     """Record the holder's consent to be listed (now). Needs a valid certificate and a complete profile."""
-    if not has_valid_certificate(user.id):
+    certified_until = listing.certified_until(user.id)
+    if certified_until is None:
         raise RosterError(_("Only holders of a valid certificate can join the roster."), 409)
     profile = profile_of(user.id)
     if profile is None or not profile.prefectures or not profile.terms("specialties"):
@@ -195,7 +197,7 @@ def opt_in(user: User, *, agreed: bool) -> RosterProfile:
         raise RosterError(_("You are already on the roster."), 409)
     profile.consented_at = utcnow()
     profile.withdrawn_at = None
-    profile.certified_until = listing.certified_until(user.id)
+    profile.certified_until = certified_until
     db.session.flush()
     audit.record("roster.opt_in", "roster_profile", user.id, actor_id=user.id)
     return profile

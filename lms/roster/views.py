@@ -163,9 +163,6 @@ def profile() -> Any:
     if request.method == "GET":
         form.fill(operations.data_of(existing) if existing else operations.defaults_for(current_user))
         return _own_page("profile.html", form=form)
-    if not operations.has_valid_certificate(current_user.id):
-        form.form_errors.append(_("Only holders of a valid certificate can keep a roster profile."))
-        return _own_page("profile.html", 409, form=form)
     if not form.validate():
         return _own_page("profile.html", 422, form=form)
     try:
