@@ -29,13 +29,20 @@ class CourseInfo:
 
 def visible_courses(user: Any) -> list[CourseInfo]:
     """The courses whose numbers ``user`` may see, by slug. One statement."""
-    rows = db.session.execute(
-        sa.select(Course.id, Course.slug, Course.title, Course.owners).order_by(Course.slug)
-    ).all()
     everything = user.can(Permission.REPORTS_ALL)
-    email = user.email.lower()
-    return [CourseInfo(r.id, r.slug, r.title) for r in rows
-            if everything or email in {o.lower() for o in r.owners or []}]
+    found = db.session.scalars(
+        sa.select(Course).options(sa.orm.load_only(Course.id, Course.slug, Course.title, Course.owners))
+        .order_by(Course.slug)
+    )
+    return [CourseInfo(c.id, c.slug, c.title) for c in found if everything or c.owned_by(user.email)]
+
+
+def visible_course(user: Any, course_id: int) -> CourseInfo | None:
+    """One course whose numbers ``user`` may see; None if there is no such course or it is not theirs."""
+    course = db.session.get(Course, course_id)
+    if course is None or not (user.can(Permission.REPORTS_ALL) or course.owned_by(user.email)):
+        return None
+    return CourseInfo(course.id, course.slug, course.title)
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,7 @@ def courses_csv() -> Any:
 
 
 def _course_request(course_id: int) -> tuple[courses.CourseInfo, Scope, dict[int, str], list[courses.QuizRow]]:
-    info = next((c for c in courses.visible_courses(current_user) if c.id == course_id), None)
+    info = courses.visible_course(current_user, course_id)
     if info is None:
         abort(404)  # unknown, or a course the instructor does not own: the same answer, nothing revealed
     cohorts = _cohorts()
