@@ -107,8 +107,12 @@ def quiz_grade(method: str, percents_in_order: Sequence[float]) -> float | None:
     raise ValueError(f"unknown grading method {method!r}")
 
 
+#: A grade within this of the pass mark passes (floating-point sums of partial credit); the reports' SQL uses it too.
+PASS_TOLERANCE = 1e-9
+
+
 def passed(grade: float | None, pass_mark: float) -> bool:
-    return grade is not None and grade + 1e-9 >= pass_mark
+    return grade is not None and grade + PASS_TOLERANCE >= pass_mark
 
 
 # ---------------------------------------------------------------------------------------------------------

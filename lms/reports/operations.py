@@ -13,10 +13,10 @@ from lms.accounts.models import User
 from lms.certification.models import TrackCourse
 from lms.core.db import db
 from lms.curriculum.models import Course, Enrolment
+from lms.quizzes.grading import PASS_TOLERANCE
 from lms.quizzes.models import Quiz, QuizKind
 from lms.reports import stages
 from lms.reports.models import CourseRow, PipelineRow, QuizGrade, Refresh
-from lms.reports.stages import PASS_TOLERANCE
 
 
 def last_refresh() -> Refresh | None:

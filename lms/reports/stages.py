@@ -20,9 +20,6 @@ from lms.practicum.models import Report, ReportStatus
 from lms.quizzes.models import Attempt, AttemptStatus, GradingMethod, Quiz
 from lms.roster.listing import listed_user_ids
 
-#: The tolerance of ``lms.quizzes.grading.passed`` (a grade within it of the pass mark passes).
-PASS_TOLERANCE = 1e-9
-
 
 @dataclass(frozen=True)
 class Scope:
