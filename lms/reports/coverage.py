@@ -8,10 +8,13 @@ rows the per-SME view is unavailable and the page says why, no number is ever ma
 from __future__ import annotations
 
 import csv
+import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import sqlalchemy as sa
 
@@ -123,9 +126,11 @@ class Tile:
     level: str
 
 
-def read_tile_map(path: Path = TILE_MAP) -> dict[str, tuple[int, int]]:
+@functools.cache
+def read_tile_map(path: Path = TILE_MAP) -> Mapping[str, tuple[int, int]]:
+    """The map's layout: fixed data shipped with the code, read once a process."""
     with path.open(encoding="utf-8") as f:
-        return {row["code"]: (int(row["row"]), int(row["col"])) for row in csv.DictReader(f)}
+        return MappingProxyType({row["code"]: (int(row["row"]), int(row["col"])) for row in csv.DictReader(f)})
 
 
 def level(value: float | None, top: float) -> str:
