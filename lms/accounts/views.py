@@ -25,6 +25,7 @@ from lms.core.access import Permission, Role, public, requires, signed_in
 from lms.core.audit import AuditEntry
 from lms.core.db import db
 from lms.core.extensions import limiter
+from lms.core.forms import show_refusal
 from lms.core.i18n import current_language
 from lms.core.prefectures import BY_CODE
 from lms.core.prefectures import choices as prefecture_choices
@@ -37,14 +38,6 @@ PAGE_SIZE = 50
 
 def _login_limit() -> str:
     return current_app.config["LMS_LOGIN_RATE_LIMIT"]
-
-
-def _apply(form: Any, error: operations.AccountError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -68,7 +61,7 @@ def register() -> Any:
                 )
             except operations.AccountError as error:
                 db.session.rollback()
-                _apply(form, error)
+                show_refusal(form, error.message, error.field)
             else:
                 user.locale = current_language()
                 db.session.commit()
@@ -126,7 +119,7 @@ def change_password() -> Any:
                 operations.change_password(current_user, form.current_password.data, form.password.data)
             except operations.AccountError as error:
                 db.session.rollback()
-                _apply(form, error)
+                show_refusal(form, error.message, error.field)
             else:
                 db.session.commit()
                 # The session token changed: sign this session in again (others are now ended).
@@ -168,7 +161,7 @@ def reset_password(token: str) -> Any:
                 operations.reset_password(token, form.password.data)
             except operations.AccountError as error:
                 db.session.rollback()
-                _apply(form, error)
+                show_refusal(form, error.message, error.field)
             else:
                 db.session.commit()
                 flash(_("Your password has been reset. Please sign in."), "success")
@@ -242,7 +235,7 @@ def change_role(user_id: int) -> Any:
             changed = change(user, role, actor_id=current_user.id, reason=form.reason.data)
         except operations.AccountError as error:
             db.session.rollback()
-            _apply(form, error)
+            show_refusal(form, error.message, error.field)
         else:
             db.session.commit()
             if changed:

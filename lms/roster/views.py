@@ -16,6 +16,7 @@ from lms.core.access import Permission, public, requires
 from lms.core.db import db
 from lms.core.errors import render_error
 from lms.core.extensions import limiter
+from lms.core.forms import show_refusal
 from lms.core.i18n import current_language
 from lms.core.prefectures import PREFECTURES, REGIONS
 from lms.roster import operations, search
@@ -59,14 +60,6 @@ _profile_writes = limiter.shared_limit(_profile_write_limit, scope="roster-profi
 
 def _professional_key() -> str:
     return f"roster-contact-to-{request.view_args.get('user_id') if request.view_args else ''}"
-
-
-def _apply(form: Any, error: RosterError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _taxonomy_labels() -> dict[str, dict[str, Any]]:
@@ -169,7 +162,7 @@ def profile() -> Any:
         saved = operations.save_profile(current_user, form.to_data(), actor_id=current_user.id)
     except RosterError as error:
         db.session.rollback()
-        _apply(form, error)
+        show_refusal(form, error.message, error.field)
         return _own_page("profile.html", error.status, form=form)
     consented = saved.consented_at is not None
     db.session.commit()
@@ -191,7 +184,7 @@ def consent() -> Any:
         operations.opt_in(current_user, agreed=bool(form.validate() and form.agree.data))
     except RosterError as error:
         db.session.rollback()
-        _apply(form, error)
+        show_refusal(form, error.message, error.field)
         return _own_page("consent.html", error.status, form=form)
     db.session.commit()
     flash(_("You are on the roster now. You can leave it at any time from your roster profile."), "success")
