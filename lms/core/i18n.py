@@ -54,4 +54,5 @@ def init_app(app: Flask) -> None:
             "current_language": current_language,
             "pick": pick,
             "prefecture_name": lambda code: prefectures.name(code, current_language()),
+            "region_name": lambda code: prefectures.region_name(code, current_language()),
         }

@@ -114,6 +114,12 @@ def name(code: str | None, locale: str) -> str:
     return pref.name_ja if locale == "ja" else pref.name_en
 
 
+def region_name(code: str, locale: str) -> str:
+    """The region's name in ``locale`` ('ja' or anything else for English)."""
+    region = REGION_BY_CODE[code]
+    return region.name_ja if locale == "ja" else region.name_en
+
+
 def choices(locale: str, *, blank: bool = True) -> list[tuple[str, str]]:
     """Form choices in JIS order, labelled in ``locale``."""
     rows = [(p.code, f"{p.code} {name(p.code, locale)}") for p in PREFECTURES]

@@ -17,7 +17,7 @@ from lms.core import navigation
 from lms.core.access import Permission, requires
 from lms.core.i18n import current_language, pick
 from lms.core.navigation import NavItem
-from lms.core.prefectures import BY_CODE, NEIGHBOURS, REGION_BY_CODE, Region
+from lms.core.prefectures import BY_CODE, NEIGHBOURS, REGION_BY_CODE, Region, region_name
 from lms.core.prefectures import name as prefecture_name
 from lms.roster import candidates
 from lms.roster.match_forms import MatchForm
@@ -60,7 +60,7 @@ def term_name(kind: str, term_id: str) -> str:
 
 
 def _region_name(region: Region) -> str:
-    return region.name_ja if current_language() == "ja" else region.name_en
+    return region_name(region.code, current_language())
 
 
 def _regions(codes: frozenset[str], among: frozenset[str] | None = None) -> str:
