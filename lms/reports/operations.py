@@ -17,6 +17,7 @@ from lms.quizzes.grading import PASS_TOLERANCE
 from lms.quizzes.models import Quiz, QuizKind
 from lms.reports import stages
 from lms.reports.models import CourseRow, PipelineRow, QuizGrade, Refresh
+from lms.roster.listing import listed_user_ids
 
 
 def last_refresh() -> Refresh | None:
@@ -150,7 +151,7 @@ def _insert_pipeline_rows(target: sa.Table, now: datetime) -> None:
     passed = stages.track_exams_passed().subquery("passed")
     practicum = stages.practicum_passed().subquery("practicum")
     certified = stages.certified(now).subquery("certified")
-    rostered = stages.rostered(now).subquery("rostered")
+    rostered = listed_user_ids(now).subquery("rostered")  # the roster's own definition
 
     def same(sq: sa.Subquery) -> sa.ColumnElement[bool]:
         return sa.and_(sq.c.user_id == p.c.user_id, sq.c.track_id == p.c.track_id)

@@ -18,7 +18,6 @@ from lms.certification.models import Certificate, TrackCourse
 from lms.curriculum.models import Course, Lesson, LessonCompletion
 from lms.practicum.models import Report, ReportStatus
 from lms.quizzes.models import Attempt, AttemptStatus, GradingMethod, Quiz
-from lms.roster.listing import listed_user_ids
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,3 @@ def certified(now: datetime) -> sa.Select:
         .group_by(Certificate.user_id, Certificate.track_id)
     )
 
-
-def rostered(now: datetime) -> sa.Select:
-    """User ids on the roster at ``now``: the roster's own definition."""
-    return listed_user_ids(now)
