@@ -16,21 +16,17 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lms.core.db import db
+from lms.practicum.files import stored_files
 from lms.practicum.models import Attachment
 
 practicum_cli = AppGroup("practicum", help="Practicum maintenance.")
 
 
 def unreferenced_files(storage_dir: Path, older_than_seconds: float, now: float | None = None) -> list[Path]:
-    root = storage_dir / "practicum"
-    if not root.is_dir():
-        return []
     referenced = set(db.session.scalars(sa.select(Attachment.sha256).distinct()))
     cutoff = (now or time.time()) - older_than_seconds
-    return sorted(
-        path for path in root.glob("??/*")
-        if path.is_file() and path.name not in referenced and path.stat().st_mtime < cutoff
-    )
+    return sorted(path for path in stored_files(storage_dir)
+                  if path.name not in referenced and path.stat().st_mtime < cutoff)
 
 
 @practicum_cli.command("prune-files")

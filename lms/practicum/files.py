@@ -104,6 +104,11 @@ def stored_path(storage_dir: str | os.PathLike[str], sha256: str) -> Path:
     return Path(storage_dir) / "practicum" / sha256[:2] / sha256
 
 
+def stored_files(storage_dir: str | os.PathLike[str]) -> list[Path]:
+    """Every file ``stored_path`` names under ``storage_dir`` (their names are the contents' SHA-256)."""
+    return [path for path in (Path(storage_dir) / "practicum").glob("??/*") if path.is_file()]
+
+
 def store(storage_dir: str | os.PathLike[str], checked: Checked, data: bytes) -> Path:
     """Write the bytes once (identical files share one copy); atomic by rename."""
     path = stored_path(storage_dir, checked.sha256)
